@@ -1,0 +1,68 @@
+package io.fmebridge;
+
+import javax.sql.DataSource;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fmebridge.destination.SegmentMessageMapper;
+import io.fmebridge.destination.SegmentRequestGate;
+import io.fmebridge.destination.SegmentRequestParser;
+import io.fmebridge.settings.FmeProperties;
+import io.fmebridge.settings.SettingsRegistry;
+import io.fmebridge.store.GroupCommitWriter;
+import io.fmebridge.store.SeenMessages;
+import io.fmebridge.store.WriteSetAggregator;
+
+/** The beans the routes call, by the names the routes use. */
+@Configuration(proxyBeanMethods = false)
+public class Wiring {
+
+    /**
+     * Reads Segment bodies: numbers keep their precision, nesting is bounded. Not a bean, so that
+     * Spring's own ObjectMapper stays as Spring Boot configures it.
+     */
+    private static final ObjectMapper SEGMENT_JSON = segmentJson();
+
+    static ObjectMapper segmentJson() {
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+        return mapper;
+    }
+
+    @Bean
+    SegmentRequestParser segmentRequestParser(FmeProperties properties) {
+        return new SegmentRequestParser(SEGMENT_JSON, properties.ingest().maxMessageBytes(), properties.ingest().maxMessages());
+    }
+
+    @Bean
+    SegmentRequestGate segmentRequestGate(SettingsRegistry settings, SegmentRequestParser segmentRequestParser) {
+        return new SegmentRequestGate(settings, segmentRequestParser, SEGMENT_JSON.getFactory());
+    }
+
+    @Bean
+    SegmentMessageMapper segmentMessageMapper() {
+        return new SegmentMessageMapper(SEGMENT_JSON);
+    }
+
+    @Bean
+    SeenMessages seenMessages(JdbcTemplate jdbc, FmeProperties properties) {
+        return new SeenMessages(jdbc, properties.dedupeWindow());
+    }
+
+    @Bean
+    WriteSetAggregator writeSetAggregator() {
+        return new WriteSetAggregator();
+    }
+
+    @Bean(destroyMethod = "close")
+    GroupCommitWriter groupCommitWriter(DataSource dataSource, SeenMessages seenMessages, FmeProperties properties) {
+        return new GroupCommitWriter(dataSource, seenMessages, properties.ingest().queueCapacity(),
+                properties.ingest().retryAfterSeconds());
+    }
+}

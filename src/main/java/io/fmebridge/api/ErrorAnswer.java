@@ -1,0 +1,44 @@
+package io.fmebridge.api;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns the exception a route caught into the answer of contract 3.3. A refusal keeps its
+ * status and text; anything unforeseen becomes 503 with {@code Retry-After}, so that Segment
+ * retries, never a 500 or a stack trace.
+ */
+@Component("errorAnswer")
+public class ErrorAnswer implements Processor {
+    private static final Logger log = LoggerFactory.getLogger(ErrorAnswer.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int status;
+        String message;
+        Integer retryAfter;
+        if (caught instanceof RequestRejectedException rejected) {
+            status = rejected.status();
+            message = rejected.getMessage();
+            retryAfter = rejected.retryAfterSeconds();
+        } else {
+            log.warn("Route {} failed; answered 503", exchange.getFromRouteId(), caught);
+            status = 503;
+            message = "the service could not take this request now; retry later";
+            retryAfter = RETRY_AFTER_SECONDS;
+        }
+        var out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (retryAfter != null) {
+            out.setHeader("Retry-After", String.valueOf(retryAfter));
+        }
+        out.setBody(JsonAnswers.error(message));
+    }
+}

@@ -1,0 +1,19 @@
+package io.fmebridge.settings;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** An FME environment: its traffic types (lower case) and the SDK keys that select it. */
+public record Environment(
+        String id,
+        String name,
+        Set<String> trafficTypes,
+        List<String> sdkKeys,
+        String defaultTrafficType,
+        Map<String, String> flagTrafficTypes) {
+
+    public boolean hasTrafficType(String trafficType) {
+        return trafficType != null && trafficTypes.contains(trafficType.toLowerCase(java.util.Locale.ROOT));
+    }
+}

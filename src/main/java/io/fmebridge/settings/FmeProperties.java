@@ -1,0 +1,28 @@
+package io.fmebridge.settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** The product's own settings, the {@code fme.*} properties of contract section 1. */
+@ConfigurationProperties(prefix = "fme")
+public record FmeProperties(
+        @DefaultValue("config/integrations.yml") Path integrationsFile,
+        @DefaultValue("data") Path dataDir,
+        String adminToken,
+        String publicUrl,
+        @DefaultValue("routes") Path routesDir,
+        @DefaultValue("24h") Duration dedupeWindow,
+        @DefaultValue Ingest ingest) {
+
+    /** Limits of the ingestion endpoints (contract 3.3) and of the group commit behind them. */
+    public record Ingest(
+            @DefaultValue("512000") int maxRequestBytes,
+            @DefaultValue("32768") int maxMessageBytes,
+            @DefaultValue("2500") int maxMessages,
+            @DefaultValue("4096") int queueCapacity,
+            @DefaultValue("2") int retryAfterSeconds) {
+    }
+}

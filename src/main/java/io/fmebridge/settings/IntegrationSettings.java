@@ -1,0 +1,65 @@
+package io.fmebridge.settings;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One consistent, checked set of environments, destinations and sources, with look-ups. */
+public final class IntegrationSettings {
+    private final Map<String, Environment> environments = new LinkedHashMap<>();
+    private final Map<String, Destination> destinations = new LinkedHashMap<>();
+    private final Map<String, Source> sources = new LinkedHashMap<>();
+    // API keys are looked up by their digest, so the look-up time says nothing about the key itself.
+    private final Map<String, Destination> destinationsByApiKeyDigest = new LinkedHashMap<>();
+
+    public IntegrationSettings(List<Environment> environments, List<Destination> destinations, List<Source> sources) {
+        environments.forEach(e -> this.environments.put(e.id(), e));
+        destinations.forEach(d -> {
+            this.destinations.put(d.id(), d);
+            destinationsByApiKeyDigest.put(digest(d.apiKey()), d);
+        });
+        sources.forEach(s -> this.sources.put(s.id(), s));
+    }
+
+    public Optional<Environment> environment(String id) {
+        return Optional.ofNullable(environments.get(id));
+    }
+
+    public Optional<Destination> destination(String id) {
+        return Optional.ofNullable(destinations.get(id));
+    }
+
+    public Optional<Source> source(String id) {
+        return Optional.ofNullable(sources.get(id));
+    }
+
+    public Optional<Destination> destinationByApiKey(String apiKey) {
+        return apiKey == null ? Optional.empty() : Optional.ofNullable(destinationsByApiKeyDigest.get(digest(apiKey)));
+    }
+
+    public List<Environment> environments() {
+        return List.copyOf(environments.values());
+    }
+
+    public List<Destination> destinations() {
+        return List.copyOf(destinations.values());
+    }
+
+    public List<Source> sources() {
+        return List.copyOf(sources.values());
+    }
+
+    static String digest(String secret) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

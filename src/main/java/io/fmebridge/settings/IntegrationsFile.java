@@ -1,0 +1,58 @@
+package io.fmebridge.settings;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * The file {@code config/integrations.yml} as written (contract section 2), before any check.
+ * {@link SettingsValidator} turns it into {@link IntegrationSettings}.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record IntegrationsFile(
+        List<EnvironmentEntry> environments,
+        List<DestinationEntry> destinations,
+        List<SourceEntry> sources) {
+
+    public record EnvironmentEntry(
+            String id,
+            String name,
+            List<String> trafficTypes,
+            List<String> sdkKeys,
+            String defaultTrafficType,
+            Map<String, String> flagTrafficTypes) {
+    }
+
+    public record DestinationEntry(
+            String id,
+            String environment,
+            String trafficType,
+            String identity,
+            String anonymousTrafficType,
+            Boolean identify,
+            Boolean track,
+            String eventTypeIdField,
+            String valueField,
+            Boolean namedPages,
+            Boolean namedScreens,
+            String pageEventTemplate,
+            String screenEventTemplate,
+            String groupTrafficType,
+            String apiKey,
+            String webhookSecret,
+            String signingSecret) {
+    }
+
+    public record SourceEntry(
+            String id,
+            String environment,
+            String writeKey,
+            String endpoint,
+            Map<String, String> identities,
+            BatchEntry batch) {
+    }
+
+    public record BatchEntry(Integer maxMessages, Integer maxBytes, String maxDelay) {
+    }
+}

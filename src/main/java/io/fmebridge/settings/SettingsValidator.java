@@ -1,0 +1,252 @@
+package io.fmebridge.settings;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.fmebridge.settings.IntegrationsFile.BatchEntry;
+import io.fmebridge.settings.IntegrationsFile.DestinationEntry;
+import io.fmebridge.settings.IntegrationsFile.EnvironmentEntry;
+import io.fmebridge.settings.IntegrationsFile.SourceEntry;
+
+/**
+ * Checks an {@link IntegrationsFile} against contract section 2 and builds the settings the
+ * service runs on. Every problem is reported as "file: entry: problem".
+ */
+public final class SettingsValidator {
+    /** Segment's limits on what one request may carry (contract 5.2). */
+    public static final int SEGMENT_MAX_REQUEST_BYTES = 500 * 1024;
+    public static final int SEGMENT_MAX_BATCH_MESSAGES = 2500;
+
+    private final String file;
+
+    public SettingsValidator(String file) {
+        this.file = file;
+    }
+
+    public IntegrationSettings validate(IntegrationsFile raw) {
+        List<Environment> environments = new ArrayList<>();
+        Map<String, Environment> byId = new LinkedHashMap<>();
+        Set<String> sdkKeys = new HashSet<>();
+        List<EnvironmentEntry> envEntries = raw.environments() == null ? List.of() : raw.environments();
+        for (int i = 0; i < envEntries.size(); i++) {
+            Environment env = environment(envEntries.get(i), "environments[" + i + "]", sdkKeys);
+            if (byId.putIfAbsent(env.id(), env) != null) {
+                throw fail("environments[" + i + "] '" + env.id() + "'", "duplicate id '" + env.id() + "'");
+            }
+            environments.add(env);
+        }
+
+        List<Destination> destinations = new ArrayList<>();
+        Set<String> destinationIds = new HashSet<>();
+        Set<String> apiKeys = new HashSet<>();
+        List<DestinationEntry> destEntries = raw.destinations() == null ? List.of() : raw.destinations();
+        for (int i = 0; i < destEntries.size(); i++) {
+            DestinationEntry entry = destEntries.get(i);
+            String where = "destinations[" + i + "]" + (entry.id() == null ? "" : " '" + entry.id() + "'");
+            Destination destination = destination(entry, where, byId);
+            if (!destinationIds.add(destination.id())) {
+                throw fail(where, "duplicate id '" + destination.id() + "'");
+            }
+            if (!apiKeys.add(destination.apiKey())) {
+                throw fail(where, "apiKey is already used by another destination; each key selects one destination");
+            }
+            destinations.add(destination);
+        }
+
+        List<Source> sources = new ArrayList<>();
+        Set<String> sourceIds = new HashSet<>();
+        List<SourceEntry> sourceEntries = raw.sources() == null ? List.of() : raw.sources();
+        for (int i = 0; i < sourceEntries.size(); i++) {
+            SourceEntry entry = sourceEntries.get(i);
+            String where = "sources[" + i + "]" + (entry.id() == null ? "" : " '" + entry.id() + "'");
+            Source source = source(entry, where, byId);
+            if (!sourceIds.add(source.id())) {
+                throw fail(where, "duplicate id '" + source.id() + "'");
+            }
+            sources.add(source);
+        }
+        return new IntegrationSettings(environments, destinations, sources);
+    }
+
+    private Environment environment(EnvironmentEntry e, String where, Set<String> sdkKeys) {
+        String id = required(e.id(), where, "id");
+        where = where + " '" + id + "'";
+        if (e.trafficTypes() == null || e.trafficTypes().isEmpty()) {
+            throw fail(where, "trafficTypes is missing; list at least one traffic type");
+        }
+        Set<String> trafficTypes = new LinkedHashSet<>();
+        for (String tt : e.trafficTypes()) {
+            if (tt == null || tt.isBlank()) {
+                throw fail(where, "trafficTypes has an empty name");
+            }
+            trafficTypes.add(lower(tt));
+        }
+        List<String> keys = e.sdkKeys() == null ? List.of() : List.copyOf(e.sdkKeys());
+        for (String key : keys) {
+            if (key == null || key.isBlank()) {
+                throw fail(where, "sdkKeys has an empty key");
+            }
+            if (!sdkKeys.add(key)) {
+                throw fail(where, "an SDK key is listed twice; each key selects one environment");
+            }
+        }
+        String defaultTt = e.defaultTrafficType() == null ? trafficTypes.iterator().next() : lower(e.defaultTrafficType());
+        if (!trafficTypes.contains(defaultTt)) {
+            throw fail(where, "defaultTrafficType '" + defaultTt + "' is not one of trafficTypes " + trafficTypes);
+        }
+        Map<String, String> flagTts = new LinkedHashMap<>();
+        if (e.flagTrafficTypes() != null) {
+            for (Map.Entry<String, String> flag : e.flagTrafficTypes().entrySet()) {
+                String tt = lower(flag.getValue());
+                if (tt == null || !trafficTypes.contains(tt)) {
+                    throw fail(where, "flagTrafficTypes." + flag.getKey() + " names unknown traffic type '" + flag.getValue() + "'");
+                }
+                flagTts.put(flag.getKey(), tt);
+            }
+        }
+        return new Environment(id, e.name() == null ? id : e.name(), Set.copyOf(trafficTypes), keys, defaultTt, Map.copyOf(flagTts));
+    }
+
+    private Destination destination(DestinationEntry d, String where, Map<String, Environment> environments) {
+        String id = required(d.id(), where, "id");
+        Environment env = environmentOf(d.environment(), where, environments);
+        String trafficType = trafficType(required(d.trafficType(), where, "trafficType"), env, where, "trafficType");
+        Destination.Identity identity;
+        try {
+            identity = d.identity() == null ? Destination.Identity.userId : Destination.Identity.valueOf(d.identity());
+        } catch (IllegalArgumentException ex) {
+            throw fail(where, "identity must be userId or anonymousId, not '" + d.identity() + "'");
+        }
+        String anonymousTt = d.anonymousTrafficType() == null ? null
+                : trafficType(d.anonymousTrafficType(), env, where, "anonymousTrafficType");
+        String groupTt = d.groupTrafficType() == null ? null
+                : trafficType(d.groupTrafficType(), env, where, "groupTrafficType");
+        FieldPath eventTypeIdField = path(d.eventTypeIdField() == null ? "event" : d.eventTypeIdField(), where, "eventTypeIdField");
+        FieldPath valueField = d.valueField() == null ? null : path(d.valueField(), where, "valueField");
+        String pageTemplate = template(d.pageEventTemplate(), "view_{name}_page", where, "pageEventTemplate");
+        String screenTemplate = template(d.screenEventTemplate(), "view_{name}_screen", where, "screenEventTemplate");
+        String apiKey = credential(d.apiKey(), where, "apiKey");
+        String webhookSecret = credential(d.webhookSecret(), where, "webhookSecret");
+        String signingSecret = d.signingSecret() == null ? null : credential(d.signingSecret(), where, "signingSecret");
+        return new Destination(id, env.id(), trafficType, identity, anonymousTt,
+                flag(d.identify()), flag(d.track()), eventTypeIdField, valueField,
+                flag(d.namedPages()), flag(d.namedScreens()), pageTemplate, screenTemplate, groupTt,
+                apiKey, webhookSecret, signingSecret);
+    }
+
+    private Source source(SourceEntry s, String where, Map<String, Environment> environments) {
+        String id = required(s.id(), where, "id");
+        Environment env = environmentOf(s.environment(), where, environments);
+        String writeKey = credential(s.writeKey(), where, "writeKey");
+        String endpoint = s.endpoint() == null ? "https://api.segment.io" : s.endpoint().trim();
+        try {
+            URI uri = URI.create(endpoint);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw fail(where, "endpoint must be an http(s) URL such as https://api.segment.io, not '" + endpoint + "'");
+            }
+        } catch (IllegalArgumentException ex) {
+            throw fail(where, "endpoint must be an http(s) URL such as https://api.segment.io, not '" + endpoint + "'");
+        }
+        Map<String, Destination.Identity> identities = new LinkedHashMap<>();
+        if (s.identities() != null) {
+            for (Map.Entry<String, String> e : s.identities().entrySet()) {
+                String tt = trafficType(e.getKey(), env, where, "identities");
+                try {
+                    identities.put(tt, Destination.Identity.valueOf(e.getValue()));
+                } catch (IllegalArgumentException | NullPointerException ex) {
+                    throw fail(where, "identities." + e.getKey() + " must be userId or anonymousId, not '" + e.getValue() + "'");
+                }
+            }
+        }
+        BatchEntry batch = s.batch() == null ? new BatchEntry(null, null, null) : s.batch();
+        int maxMessages = batch.maxMessages() == null ? 100 : batch.maxMessages();
+        if (maxMessages < 1 || maxMessages > SEGMENT_MAX_BATCH_MESSAGES) {
+            throw fail(where, "batch.maxMessages must be between 1 and " + SEGMENT_MAX_BATCH_MESSAGES + ", not " + maxMessages);
+        }
+        int maxBytes = batch.maxBytes() == null ? 460_000 : batch.maxBytes();
+        if (maxBytes < 33 * 1024 || maxBytes > SEGMENT_MAX_REQUEST_BYTES) {
+            throw fail(where, "batch.maxBytes must be between " + 33 * 1024 + " and " + SEGMENT_MAX_REQUEST_BYTES + ", not " + maxBytes);
+        }
+        Duration maxDelay;
+        try {
+            maxDelay = DurationText.parse(batch.maxDelay() == null ? "2s" : batch.maxDelay());
+        } catch (IllegalArgumentException ex) {
+            throw fail(where, "batch.maxDelay " + ex.getMessage());
+        }
+        return new Source(id, env.id(), writeKey, endpoint.replaceAll("/+$", ""), Map.copyOf(identities),
+                maxMessages, maxBytes, maxDelay);
+    }
+
+    private Environment environmentOf(String id, String where, Map<String, Environment> environments) {
+        required(id, where, "environment");
+        Environment env = environments.get(id);
+        if (env == null) {
+            throw fail(where, "unknown environment '" + id + "'; known: " + environments.keySet());
+        }
+        return env;
+    }
+
+    private String trafficType(String name, Environment env, String where, String field) {
+        String tt = lower(name);
+        if (!env.trafficTypes().contains(tt)) {
+            throw fail(where, field + " '" + name + "' is not a traffic type of environment '" + env.id() + "' " + env.trafficTypes());
+        }
+        return tt;
+    }
+
+    private FieldPath path(String text, String where, String field) {
+        try {
+            return FieldPath.parse(text);
+        } catch (IllegalArgumentException ex) {
+            throw fail(where, field + ": " + ex.getMessage());
+        }
+    }
+
+    private String template(String text, String fallback, String where, String field) {
+        if (text == null) {
+            return fallback;
+        }
+        if (!text.contains("{name}")) {
+            throw fail(where, field + " '" + text + "' must contain {name}");
+        }
+        return text;
+    }
+
+    private String credential(String value, String where, String field) {
+        if (value == null || value.isBlank()) {
+            throw fail(where, field + " is missing");
+        }
+        if (value.length() < 8) {
+            throw fail(where, field + " is too short; use at least 8 characters");
+        }
+        return value;
+    }
+
+    private String required(String value, String where, String field) {
+        if (value == null || value.isBlank()) {
+            throw fail(where, field + " is missing");
+        }
+        return value;
+    }
+
+    private static boolean flag(Boolean value) {
+        return value == null || value;
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private SettingsException fail(String where, String problem) {
+        return new SettingsException(file + ": " + where + ": " + problem);
+    }
+}

@@ -1,0 +1,90 @@
+package io.fmebridge.store;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The idempotent consumer's repository: which messageIds each destination took in within the
+ * dedupe window. Keys are {@code <destinationId>/<messageId>}.
+ *
+ * <p>Unlike a repository that commits each key on its own, a key claimed here is written by the
+ * {@link GroupCommitWriter} in the same transaction as the message's data: a crash between the
+ * two can't mark a message as seen that was never stored. Until that commit the claim is held in
+ * memory, so that the same messageId arriving meanwhile is still a duplicate.
+ */
+public class SeenMessages extends ServiceSupport implements IdempotentRepository {
+    private static final long CLAIM_EXPIRY_MS = Duration.ofMinutes(2).toMillis();
+
+    private final JdbcTemplate jdbc;
+    private final long windowMillis;
+    private final ConcurrentHashMap<String, Long> claims = new ConcurrentHashMap<>();
+
+    public SeenMessages(JdbcTemplate jdbc, Duration window) {
+        this.jdbc = jdbc;
+        this.windowMillis = window.toMillis();
+    }
+
+    public static String key(String destinationId, String messageId) {
+        return destinationId + "/" + messageId;
+    }
+
+    /** Claims the key; false when it is a duplicate. */
+    @Override
+    public boolean add(String key) {
+        long now = System.currentTimeMillis();
+        Long previous = claims.putIfAbsent(key, now);
+        if (previous != null) {
+            if (now - previous < CLAIM_EXPIRY_MS) {
+                return false;
+            }
+            claims.put(key, now); // a claim left by a request that never finished
+        }
+        if (inDatabase(key, now)) {
+            claims.remove(key);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean contains(String key) {
+        return claims.containsKey(key) || inDatabase(key, System.currentTimeMillis());
+    }
+
+    @Override
+    public boolean remove(String key) {
+        return claims.remove(key) != null;
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        return true; // the key is written with the data, by the commit
+    }
+
+    /** Called after the commit that wrote (or failed to write) these keys. */
+    public void release(Collection<String> keys) {
+        keys.forEach(claims::remove);
+    }
+
+    @Override
+    public void clear() {
+        claims.clear();
+    }
+
+    /** Forgets messageIds older than the window. */
+    public int purge() {
+        return jdbc.update("DELETE FROM seen_message WHERE seen_at < ?", System.currentTimeMillis() - windowMillis);
+    }
+
+    private boolean inDatabase(String key, long now) {
+        int slash = key.indexOf('/');
+        Integer found = jdbc.query("SELECT 1 FROM seen_message WHERE destination_id = ? AND message_id = ? AND seen_at >= ?",
+                rs -> rs.next() ? 1 : null, key.substring(0, slash), key.substring(slash + 1), now - windowMillis);
+        return found != null;
+    }
+}
