@@ -1,0 +1,164 @@
+package io.fmebridge.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The whole service on a random port, over real HTTP, with the settings of
+ * {@code src/test/resources/integrations-test.yml}. Every test uses keys and messageIds of its
+ * own, so tests can share the running service and its database.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "fme.integrations-file=src/test/resources/integrations-test.yml",
+        "fme.data-dir=" + RunningServiceTest.DATA_DIR,
+        "fme.admin-token=" + RunningServiceTest.ADMIN_TOKEN,
+})
+public abstract class RunningServiceTest {
+    static final String DATA_DIR = "target/test-data/e2e";
+    static final String ADMIN_TOKEN = "test-admin-token";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static {
+        wipeOnce();
+    }
+
+    @LocalServerPort
+    int port;
+
+    private static boolean wiped;
+
+    private static synchronized void wipeOnce() {
+        if (wiped) {
+            return;
+        }
+        wiped = true;
+        Path dir = Path.of(DATA_DIR);
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID();
+    }
+
+    static String basic(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":").getBytes(StandardCharsets.UTF_8));
+    }
+
+    record Answer(int status, String body, HttpResponse<String> response) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+    }
+
+    Answer post(String path, String body, String... headers) {
+        return post(path, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    Answer post(String path, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    Answer get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());
+    }
+
+    Answer getWithout(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    private static Answer send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(), response);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The events of one key in the test environment, newest first. */
+    JsonNode eventsOf(String key) {
+        Answer answer = get("/api/environments/test/events?key=" + key);
+        if (answer.status() != 200) {
+            throw new AssertionError("query API answered " + answer.status() + ": " + answer.body());
+        }
+        return answer.json();
+    }
+
+    JsonNode stats(String destinationId) {
+        return get("/api/destinations/" + destinationId + "/stats").json();
+    }
+
+    JsonNode dropped(String destinationId, String reason) {
+        return get("/api/destinations/" + destinationId + "/dropped?limit=1000&reason=" + reason).json();
+    }
+
+    static boolean anyMessageId(JsonNode array, String messageId) {
+        for (JsonNode n : array) {
+            if (messageId.equals(n.path("messageId").asText(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Polls until the condition holds; for clients that send in the background. */
+    static <T> T eventually(java.util.function.Supplier<T> read, Predicate<T> done, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        T value = read.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            value = read.get();
+        }
+        return value;
+    }
+}
