@@ -1,0 +1,123 @@
+package io.fmebridge.destination;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fmebridge.destination.SegmentRequestGate.IngestRequest;
+import io.fmebridge.settings.SettingsRegistry;
+import io.fmebridge.store.WriteSet;
+
+/**
+ * The routes of {@code routes/segment-in.yaml} with the store replaced by a mock: what the
+ * content-based router, the idempotent consumer and the splitter hand to the commit.
+ */
+@CamelSpringBootTest
+@SpringBootTest(properties = {
+        "fme.integrations-file=src/test/resources/integrations-test.yml",
+        "fme.data-dir=target/test-data/routes",
+        "fme.admin-token=routes-test-token",
+})
+@DirtiesContext
+class SegmentRoutesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    ProducerTemplate producer;
+    @Autowired
+    SettingsRegistry settings;
+
+    MockEndpoint commit;
+
+    @BeforeEach
+    void storeIsAMock() throws Exception {
+        if (camel.hasEndpoint("mock:commit") == null) {
+            AdviceWith.adviceWith(camel, "segment-ingest", route -> route.weaveById("store-commit").replace().to("mock:commit"));
+        }
+        commit = camel.getEndpoint("mock:commit", MockEndpoint.class);
+        commit.reset();
+    }
+
+    @Test
+    void routerSendsEachTypeToItsMappingAndGathersOneWriteSet() throws Exception {
+        NotifyBuilder routed = new NotifyBuilder(camel).fromCurrentRoute("segment-message-router").whenDone(5).create();
+        commit.expectedMessageCount(1);
+
+        producer.sendBody("direct:segment-ingest", request(
+                "{\"type\": \"identify\", \"userId\": \"u1\", \"messageId\": \"r1\", \"traits\": {\"a\": 1}}",
+                "{\"type\": \"track\", \"event\": \"bought\", \"userId\": \"u1\", \"messageId\": \"r2\"}",
+                "{\"type\": \"page\", \"name\": \"home\", \"userId\": \"u1\", \"messageId\": \"r3\"}",
+                "{\"type\": \"group\", \"groupId\": \"g1\", \"messageId\": \"r4\"}",
+                "{\"type\": \"alias\", \"userId\": \"u1\", \"previousId\": \"u0\", \"messageId\": \"r5\"}"));
+
+        assertThat(routed.matches(5, TimeUnit.SECONDS)).isTrue();
+        commit.assertIsSatisfied();
+        WriteSet writeSet = commit.getExchanges().get(0).getIn().getBody(WriteSet.class);
+        List<MappingResult> results = writeSet.results();
+        assertThat(results).hasSize(5);
+        assertThat(results.get(0).identities()).hasSize(1);
+        assertThat(results.get(1).events()).extracting(FmeEvent::eventTypeId).containsExactly("bought");
+        assertThat(results.get(2).events()).extracting(FmeEvent::eventTypeId).containsExactly("view_home_page");
+        assertThat(results.get(3).identities()).extracting(IdentityUpdate::trafficType).containsExactly("account");
+        assertThat(results.get(4).drops()).extracting(Drop::reason).containsExactly(DropReason.UNSUPPORTED_TYPE);
+        assertThat(writeSet.claims()).hasSize(5);
+    }
+
+    @Test
+    void sameMessageIdTwiceInOneRequestIsADuplicate() throws Exception { // contract 3.4, duplicates
+        commit.expectedMessageCount(1);
+        String message = "{\"type\": \"track\", \"event\": \"twice\", \"userId\": \"u2\", \"messageId\": \"same-id\"}";
+
+        producer.sendBody("direct:segment-ingest", request(message, message));
+
+        commit.assertIsSatisfied();
+        List<MappingResult> results = commit.getExchanges().get(0).getIn().getBody(WriteSet.class).results();
+        assertThat(results.get(0).events()).hasSize(1);
+        assertThat(results.get(1).duplicate()).isTrue();
+    }
+
+    @Test
+    void messageRefusedWhileReadingIsRecordedWithItsReason() throws Exception { // contract 3.5
+        commit.expectedMessageCount(1);
+        SegmentMessage refused = SegmentMessage.refused(1, 40_000, "too-big", DropReason.MESSAGE_TOO_LARGE, "message 1 is over 32 KB");
+
+        producer.sendBody("direct:segment-ingest", new IngestRequest(context(), List.of(refused)));
+
+        commit.assertIsSatisfied();
+        MappingResult result = commit.getExchanges().get(0).getIn().getBody(WriteSet.class).results().get(0);
+        assertThat(result.drops()).extracting(Drop::reason).containsExactly(DropReason.MESSAGE_TOO_LARGE);
+    }
+
+    private IngestRequest request(String... messages) throws Exception {
+        List<SegmentMessage> parsed = new java.util.ArrayList<>();
+        for (int i = 0; i < messages.length; i++) {
+            parsed.add(SegmentMessage.of(i + 1, (ObjectNode) JSON.readTree(messages[i]), messages[i].length()));
+        }
+        return new IngestRequest(context(), parsed);
+    }
+
+    private IngestContext context() {
+        var current = settings.current();
+        var destination = current.destination("web").orElseThrow();
+        return new IngestContext(destination, current.environment(destination.environment()).orElseThrow(),
+                System.currentTimeMillis());
+    }
+}
