@@ -40,6 +40,9 @@ public final class FieldPath {
         }
         String trimmed = text.trim();
         if (trimmed.startsWith("$")) {
+            if (!balanced(trimmed)) {
+                throw new IllegalArgumentException("'" + trimmed + "' is not a valid JSONPath: brackets or quotes are not closed");
+            }
             try {
                 JsonPath compiled = JsonPath.compile(trimmed);
                 if (!compiled.isDefinite()) {
@@ -57,6 +60,25 @@ public final class FieldPath {
             throw new IllegalArgumentException("'" + trimmed + "' is not a dotted path such as properties.revenue");
         }
         return new FieldPath(trimmed, trimmed.split("\\."), null);
+    }
+
+    private static boolean balanced(String path) {
+        int depth = 0;
+        char quote = 0;
+        for (char c : path.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']' && --depth < 0) {
+                return false;
+            }
+        }
+        return depth == 0 && quote == 0;
     }
 
     /** The value at this path, or a missing node. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -33,17 +34,24 @@ public final class SettingsLoader {
     }
 
     public static IntegrationSettings parse(String name, String yaml) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw new SettingsException(name + ": not valid YAML" + at + ": " + e.getOriginalMessage(), e);
+        }
         IntegrationsFile raw;
         try {
-            raw = YAML.readValue(yaml, IntegrationsFile.class);
+            raw = tree == null || tree.isMissingNode() || tree.isNull() ? null : YAML.treeToValue(tree, IntegrationsFile.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new SettingsException(name + ": " + where(e) + ": unknown setting '" + e.getPropertyName()
+            throw new SettingsException(name + ": " + where(e, tree) + ": unknown setting '" + e.getPropertyName()
                     + "'; known: " + e.getKnownPropertyIds(), e);
         } catch (JsonMappingException e) {
-            throw new SettingsException(name + ": " + where(e) + ": " + e.getOriginalMessage(), e);
+            throw new SettingsException(name + ": " + where(e, tree) + ": " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
-            throw new SettingsException(name + ": not valid YAML at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+            throw new SettingsException(name + ": " + e.getOriginalMessage(), e);
         }
         if (raw == null) {
             raw = new IntegrationsFile(null, null, null);
@@ -51,19 +59,27 @@ public final class SettingsLoader {
         return new SettingsValidator(name).validate(raw);
     }
 
-    private static String where(JsonMappingException e) {
+    /** "destinations[0] 'prod-web'": the entry, named by its place and its id, as the validator does. */
+    private static String where(JsonMappingException e, JsonNode tree) {
         StringBuilder path = new StringBuilder();
+        JsonNode node = tree;
+        boolean named = false;
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getIndex() >= 0) {
                 path.append('[').append(ref.getIndex()).append(']');
+                node = node == null ? null : node.path(ref.getIndex());
+                if (!named && node != null && node.path("id").isTextual()) {
+                    path.append(" '").append(node.get("id").asText()).append('\'');
+                    named = true;
+                }
             } else {
                 if (!path.isEmpty()) {
-                    path.append('.');
+                    path.append(named ? ": " : ".");
                 }
                 path.append(ref.getFieldName());
+                node = node == null ? null : node.path(ref.getFieldName());
             }
         }
-        String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-        return (path.isEmpty() ? "top level" : path) + at;
+        return path.isEmpty() ? "top level" : path.toString();
     }
 }

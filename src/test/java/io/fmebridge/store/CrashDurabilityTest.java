@@ -1,0 +1,173 @@
+package io.fmebridge.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Contract 3.3: "a crash after this answer loses none of it". The service runs as its own
+ * process; it is killed with SIGKILL while batches are arriving, started again on the same data
+ * directory, and every batch that got a 200 must be stored, exactly once. Sending again what got
+ * no answer must store nothing twice.
+ */
+class CrashDurabilityTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "crash-test-token";
+    private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("web-api-key-1:".getBytes());
+    private static final int SENDERS = 8;
+    private static final int MESSAGES_PER_BATCH = 25;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void everyAnsweredMessageSurvivesSigkillExactlyOnce() throws Exception {
+        Path dataDir = Path.of("target/test-data/crash-" + UUID.randomUUID());
+        int port = freePort();
+        Map<String, String> batches = new ConcurrentHashMap<>(); // key -> body
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+
+        Process service = start(dataDir, port, "first");
+        AtomicBoolean sending = new AtomicBoolean(true);
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        try {
+            for (int s = 0; s < SENDERS; s++) {
+                senders.submit(() -> {
+                    while (sending.get()) {
+                        String key = "crash-" + UUID.randomUUID();
+                        String body = batch(key);
+                        batches.put(key, body);
+                        try {
+                            if (send(port, body) == 200) {
+                                answered.add(key);
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            return; // the service is gone
+                        }
+                    }
+                });
+            }
+            Thread.sleep(1500 + ThreadLocalRandom.current().nextInt(1500));
+            service.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+            service.waitFor(10, TimeUnit.SECONDS);
+        } finally {
+            sending.set(false);
+            senders.shutdown();
+            senders.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        assertThat(answered).as("batches answered 200 before the kill").isNotEmpty();
+        System.out.printf("Crash test: %d of %d batches (%d messages) answered 200 before SIGKILL%n",
+                answered.size(), batches.size(), answered.size() * MESSAGES_PER_BATCH);
+
+        service = start(dataDir, port, "second");
+        try {
+            for (String key : answered) {
+                assertThat(storedMessageIds(port, key)).as("batch " + key).hasSize(MESSAGES_PER_BATCH);
+            }
+            // Segment sends again whatever got no answer, and may send answered ones again too.
+            for (Map.Entry<String, String> b : batches.entrySet()) {
+                assertThat(send(port, b.getValue())).isEqualTo(200);
+            }
+            for (String key : batches.keySet()) {
+                List<String> ids = storedMessageIds(port, key);
+                assertThat(ids).as("batch " + key).hasSize(MESSAGES_PER_BATCH);
+                assertThat(Set.copyOf(ids)).hasSize(MESSAGES_PER_BATCH);
+            }
+        } finally {
+            service.destroyForcibly();
+            service.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String batch(String key) {
+        StringBuilder body = new StringBuilder("{\"batch\": [");
+        for (int i = 0; i < MESSAGES_PER_BATCH; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\": \"track\", \"event\": \"e").append(i)
+                    .append("\", \"userId\": \"").append(key).append("\", \"messageId\": \"").append(key).append('-').append(i)
+                    .append("\", \"properties\": {\"revenue\": ").append(i).append("}}");
+        }
+        return body.append("]}").toString();
+    }
+
+    private int send(int port, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/batch"))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("Authorization", AUTH)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private List<String> storedMessageIds(int port, String key) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/api/environments/test/events?limit=1000&key=" + key))
+                .header("Authorization", "Bearer " + TOKEN).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        for (JsonNode event : JSON.readTree(response.body())) {
+            ids.add(event.path("messageId").asText());
+        }
+        return ids;
+    }
+
+    /** The service in a JVM of its own, on this test's classpath. */
+    private Process start(Path dataDir, int port, String name) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        File log = new File("target/crash-test-" + name + ".log");
+        Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.fmebridge.Application",
+                "--server.port=" + port,
+                "--fme.data-dir=" + dataDir,
+                "--fme.integrations-file=src/test/resources/integrations-test.yml",
+                "--fme.admin-token=" + TOKEN)
+                .redirectErrorStream(true).redirectOutput(log).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("service exited at start; see " + log);
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/actuator/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("service did not start within 90 s; see " + log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
