@@ -2,6 +2,7 @@ package io.fmebridge;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -61,8 +62,12 @@ public class Wiring {
     }
 
     @Bean(destroyMethod = "close")
-    GroupCommitWriter groupCommitWriter(DataSource dataSource, SeenMessages seenMessages, FmeProperties properties) {
+    GroupCommitWriter groupCommitWriter(DataSource dataSource, SeenMessages seenMessages, FmeProperties properties,
+                                        @Value("${spring.datasource.url}") String url) {
+        // H2 keeps a commit in memory until the store is written: write it (and fsync) per group.
+        String flush = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+                ? (properties.ingest().fsync() ? "CHECKPOINT SYNC" : "CHECKPOINT") : null;
         return new GroupCommitWriter(dataSource, seenMessages, properties.ingest().queueCapacity(),
-                properties.ingest().retryAfterSeconds());
+                properties.ingest().retryAfterSeconds(), flush);
     }
 }

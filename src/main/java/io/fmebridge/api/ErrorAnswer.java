@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.fmebridge.store.SeenMessages;
+
 /**
  * Turns the exception a route caught into the answer of contract 3.3. A refusal keeps its
  * status and text; anything unforeseen becomes 503 with {@code Retry-After}, so that Segment
@@ -19,6 +21,11 @@ public class ErrorAnswer implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        // Nothing of a refused request is kept, so the messageIds it claimed may come again.
+        SeenMessages.Claims claims = exchange.getProperty(SeenMessages.CLAIMS, SeenMessages.Claims.class);
+        if (claims != null) {
+            claims.release();
+        }
         int status;
         String message;
         Integer retryAfter;

@@ -112,6 +112,9 @@ public final class SegmentMessageMapper {
         if (!split.isMissingNode() && !split.isNull()) {
             targets.addAll(groupKeys(split, ctx, r, "traits.split"));
             if (targets.isEmpty()) {
+                if (r.drops.isEmpty()) {
+                    r.drop(DropReason.MISSING_IDENTITY, "traits.split names no traffic type and key");
+                }
                 return r.done();
             }
         } else if (ctx.destination().groupTrafficType() != null) {
@@ -309,6 +312,11 @@ public final class SegmentMessageMapper {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> trait = it.next();
             if (trait.getKey().equals(skip)) {
+                continue;
+            }
+            if (trait.getKey().length() > MAX_ATTRIBUTE_LENGTH) {
+                r.drop(DropReason.ATTRIBUTE_TOO_LONG, "trait name '" + abbreviate(trait.getKey()) + "' is "
+                        + trait.getKey().length() + " characters; the limit is " + MAX_ATTRIBUTE_LENGTH);
                 continue;
             }
             JsonNode value = trait.getValue();

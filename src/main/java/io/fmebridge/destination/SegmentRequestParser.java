@@ -53,7 +53,7 @@ public final class SegmentRequestParser {
             JsonToken first = parser.nextToken();
             ParsedRequest request;
             if (first == JsonToken.START_ARRAY) {
-                request = new ParsedRequest(readArray(parser, null), null);
+                request = new ParsedRequest(readArray(parser, defaultType), null);
             } else if (first == JsonToken.START_OBJECT) {
                 request = readObject(parser, body.length, defaultType);
             } else {

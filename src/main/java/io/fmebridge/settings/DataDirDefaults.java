@@ -10,8 +10,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Points the embedded H2 database at {@code fme.data-dir} unless {@code spring.datasource.url}
- * is given. {@code WRITE_DELAY=0} makes each commit reach the file before the commit returns,
- * so that an answered request survives a crash of the process.
+ * is given. Durability of what a request writes comes from the group commit, which writes the
+ * store to the file after each commit (see {@code GroupCommitWriter}).
  */
 public class DataDirDefaults implements EnvironmentPostProcessor {
     @Override
@@ -20,7 +20,7 @@ public class DataDirDefaults implements EnvironmentPostProcessor {
             return;
         }
         Path dataDir = Path.of(environment.getProperty("fme.data-dir", "data")).toAbsolutePath().normalize();
-        String url = "jdbc:h2:file:" + dataDir.resolve("fme") + ";WRITE_DELAY=0";
+        String url = "jdbc:h2:file:" + dataDir.resolve("fme");
         environment.getPropertySources().addLast(new MapPropertySource("fmeDataDir",
                 Map.of("spring.datasource.url", url, "spring.datasource.username", "sa", "spring.datasource.password", "")));
     }

@@ -23,6 +23,7 @@ public record FmeProperties(
             @DefaultValue("32768") int maxMessageBytes,
             @DefaultValue("2500") int maxMessages,
             @DefaultValue("4096") int queueCapacity,
-            @DefaultValue("2") int retryAfterSeconds) {
+            @DefaultValue("2") int retryAfterSeconds,
+            @DefaultValue("true") boolean fsync) {
     }
 }

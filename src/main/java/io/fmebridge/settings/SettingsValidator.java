@@ -25,6 +25,10 @@ public final class SettingsValidator {
     public static final int SEGMENT_MAX_REQUEST_BYTES = 500 * 1024;
     public static final int SEGMENT_MAX_BATCH_MESSAGES = 2500;
 
+    /** Ids appear in URLs and in the database: short, and free of characters that need escaping. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final int MAX_TRAFFIC_TYPE_LENGTH = 100;
+
     private final String file;
 
     public SettingsValidator(String file) {
@@ -77,7 +81,7 @@ public final class SettingsValidator {
     }
 
     private Environment environment(EnvironmentEntry e, String where, Set<String> sdkKeys) {
-        String id = required(e.id(), where, "id");
+        String id = id(e.id(), where);
         where = where + " '" + id + "'";
         if (e.trafficTypes() == null || e.trafficTypes().isEmpty()) {
             throw fail(where, "trafficTypes is missing; list at least one traffic type");
@@ -86,6 +90,9 @@ public final class SettingsValidator {
         for (String tt : e.trafficTypes()) {
             if (tt == null || tt.isBlank()) {
                 throw fail(where, "trafficTypes has an empty name");
+            }
+            if (tt.trim().length() > MAX_TRAFFIC_TYPE_LENGTH) {
+                throw fail(where, "traffic type '" + tt + "' is over " + MAX_TRAFFIC_TYPE_LENGTH + " characters");
             }
             trafficTypes.add(lower(tt));
         }
@@ -116,7 +123,7 @@ public final class SettingsValidator {
     }
 
     private Destination destination(DestinationEntry d, String where, Map<String, Environment> environments) {
-        String id = required(d.id(), where, "id");
+        String id = id(d.id(), where);
         Environment env = environmentOf(d.environment(), where, environments);
         String trafficType = trafficType(required(d.trafficType(), where, "trafficType"), env, where, "trafficType");
         Destination.Identity identity;
@@ -143,7 +150,7 @@ public final class SettingsValidator {
     }
 
     private Source source(SourceEntry s, String where, Map<String, Environment> environments) {
-        String id = required(s.id(), where, "id");
+        String id = id(s.id(), where);
         Environment env = environmentOf(s.environment(), where, environments);
         String writeKey = credential(s.writeKey(), where, "writeKey");
         String endpoint = s.endpoint() == null ? "https://api.segment.io" : s.endpoint().trim();
@@ -227,6 +234,14 @@ public final class SettingsValidator {
         }
         if (value.length() < 8) {
             throw fail(where, field + " is too short; use at least 8 characters");
+        }
+        return value;
+    }
+
+    private String id(String value, String where) {
+        required(value, where, "id");
+        if (!ID.matcher(value).matches()) {
+            throw fail(where, "id '" + value + "' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return value;
     }

@@ -34,6 +34,10 @@ import io.fmebridge.destination.MappingResult;
  * (group commit) by a single writer thread, and each waiting request is released when that
  * transaction has committed. The queue is bounded: when it is full the request is refused with
  * 503 and {@code Retry-After}, having kept nothing.
+ *
+ * <p>On H2 a commit is only in memory until the store is next written; {@code flushStatement}
+ * ({@code CHECKPOINT}, or {@code CHECKPOINT SYNC} to also fsync) writes it before anyone is
+ * answered. One flush per group costs far less than H2's write-on-every-commit mode.
  */
 public class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -44,14 +48,17 @@ public class GroupCommitWriter implements AutoCloseable {
     private final SeenMessages seenMessages;
     private final BlockingQueue<Pending> queue;
     private final int retryAfterSeconds;
+    private final String flushStatement;
     private final Thread writer;
     private volatile boolean running = true;
 
-    private record Pending(WriteSet writeSet, CompletableFuture<Void> done) {
+    private record Pending(WriteSet writeSet, SeenMessages.Claims claims, CompletableFuture<Void> done) {
     }
 
-    public GroupCommitWriter(DataSource dataSource, SeenMessages seenMessages, int queueCapacity, int retryAfterSeconds) {
+    public GroupCommitWriter(DataSource dataSource, SeenMessages seenMessages, int queueCapacity, int retryAfterSeconds,
+                             String flushStatement) {
         this.dataSource = dataSource;
+        this.flushStatement = flushStatement;
         this.seenMessages = seenMessages;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.retryAfterSeconds = retryAfterSeconds;
@@ -63,15 +70,18 @@ public class GroupCommitWriter implements AutoCloseable {
     /**
      * Writes the request's results and returns once they are committed.
      *
-     * @param body the splitter's {@link WriteSet}; anything else (an empty request) writes nothing
+     * @param body   the splitter's {@link WriteSet}; anything else (an empty request) writes nothing
+     * @param claims the messageIds the request claimed; released once written (or not)
      */
-    public void commit(Object body) {
+    public void commit(Object body, SeenMessages.Claims claims) {
         if (!(body instanceof WriteSet writeSet) || writeSet.results().isEmpty()) {
+            if (claims != null) {
+                claims.release();
+            }
             return;
         }
-        Pending pending = new Pending(writeSet, new CompletableFuture<>());
+        Pending pending = new Pending(writeSet, claims, new CompletableFuture<>());
         if (!running || !queue.offer(pending)) {
-            seenMessages.release(writeSet.claims());
             throw RequestRejectedException.saturated("the service is saturated; nothing of this request was kept", retryAfterSeconds);
         }
         try {
@@ -113,21 +123,49 @@ public class GroupCommitWriter implements AutoCloseable {
 
     private void write(List<Pending> group) {
         try {
+            List<Pending> committed = commitGroup(group);
+            flush();
+            committed.forEach(p -> p.done().complete(null));
+        } catch (SQLException flushFailure) {
+            // Committed but perhaps not on disk: don't answer 200, and don't write it again either.
+            log.warn("Could not write the store to disk: {}", flushFailure.toString());
+            group.forEach(p -> p.done().completeExceptionally(flushFailure));
+        } finally {
+            group.forEach(p -> {
+                if (p.claims() != null) {
+                    p.claims().release();
+                }
+            });
+        }
+    }
+
+    /** Commits the group in one transaction; if that fails, each request on its own. Returns those committed. */
+    private List<Pending> commitGroup(List<Pending> group) {
+        try {
             writeInOneTransaction(group);
-            group.forEach(p -> p.done().complete(null));
+            return group;
         } catch (SQLException groupFailure) {
-            // Don't let one bad request fail the others: write each on its own.
+            // Don't let one bad request fail the others.
             log.warn("Group of {} requests failed ({}); writing them one by one", group.size(), groupFailure.toString());
+            List<Pending> committed = new ArrayList<>();
             for (Pending p : group) {
                 try {
                     writeInOneTransaction(List.of(p));
-                    p.done().complete(null);
+                    committed.add(p);
                 } catch (SQLException e) {
                     p.done().completeExceptionally(e);
                 }
             }
-        } finally {
-            group.forEach(p -> seenMessages.release(p.writeSet().claims()));
+            return committed;
+        }
+    }
+
+    private void flush() throws SQLException {
+        if (flushStatement == null) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); var statement = c.createStatement()) {
+            statement.execute(flushStatement);
         }
     }
 

@@ -1,9 +1,9 @@
 package io.fmebridge.store;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,7 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>Unlike a repository that commits each key on its own, a key claimed here is written by the
  * {@link GroupCommitWriter} in the same transaction as the message's data: a crash between the
  * two can't mark a message as seen that was never stored. Until that commit the claim is held in
- * memory, so that the same messageId arriving meanwhile is still a duplicate.
+ * memory, so that the same messageId arriving meanwhile is still a duplicate. A request keeps its
+ * claims in a {@link Claims} exchange property, released after its commit or when it fails.
  */
 public class SeenMessages extends ServiceSupport implements IdempotentRepository {
     private static final long CLAIM_EXPIRY_MS = Duration.ofMinutes(2).toMillis();
@@ -29,8 +30,41 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         this.windowMillis = window.toMillis();
     }
 
-    public static String key(String destinationId, String messageId) {
-        return destinationId + "/" + messageId;
+    /** The exchange property that holds a request's {@link Claims}. */
+    public static final String CLAIMS = "seenMessageClaims";
+
+    /** The messageIds one request has claimed. */
+    public final class Claims {
+        private final java.util.List<String> keys = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        void add(String key) {
+            keys.add(key);
+        }
+
+        /** Lets the keys go: once written they are found in the database, if not they may come again. */
+        public void release() {
+            synchronized (keys) {
+                keys.forEach(claims::remove);
+                keys.clear();
+            }
+        }
+    }
+
+    public Claims newClaims() {
+        return new Claims();
+    }
+
+    /** Claims the key for the request the exchange belongs to; false when it is a duplicate. */
+    @Override
+    public boolean add(Exchange exchange, String key) {
+        boolean claimed = add(key);
+        if (claimed) {
+            Claims held = exchange.getProperty(CLAIMS, Claims.class);
+            if (held != null) {
+                held.add(key);
+            }
+        }
+        return claimed;
     }
 
     /** Claims the key; false when it is a duplicate. */
@@ -64,11 +98,6 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     @Override
     public boolean confirm(String key) {
         return true; // the key is written with the data, by the commit
-    }
-
-    /** Called after the commit that wrote (or failed to write) these keys. */
-    public void release(Collection<String> keys) {
-        keys.forEach(claims::remove);
     }
 
     @Override

@@ -476,6 +476,20 @@ class SegmentMessageMapperTest {
         assertThat(identity.attributes()).containsOnlyKeys("plan");
     }
 
+    @Test
+    void aGroupWhoseTraitsSplitNamesNothingIsRecordedNotLost() {      // contract 3.5: nothing disappears silently
+        var result = mapper.group(msg("{'type':'group','userId':'u-1','groupId':'g-1','traits':{'split':{}}}"), ctx());
+        assertThat(result.stored()).isFalse();
+        assertThat(reasons(result)).containsExactly("missing_identity");
+    }
+
+    @Test
+    void aTraitNameOver255CharactersIsRecordedAndTheOthersKept() {    // contract 3.4: attribute limit, 3.5
+        var result = mapper.identify(msg("{'type':'identify','userId':'u-1','traits':{'" + "n".repeat(256) + "':1,'plan':'pro'}}"), ctx());
+        assertThat(onlyIdentity(result).attributes()).containsOnlyKeys("plan");
+        assertThat(reasons(result)).containsExactly("attribute_too_long");
+    }
+
     // ---- time ---------------------------------------------------------------------------
 
     @Test

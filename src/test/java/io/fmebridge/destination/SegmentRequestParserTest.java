@@ -109,6 +109,7 @@ class SegmentRequestParserTest {
     void aTypedPathGivesTheTypeOfAMessageWithoutOne() {               // contract 3.2: its type comes from the path when absent
         assertThat(parser.parse(body("{'userId':'u-1','event':'e'}"), "track").messages().get(0).type()).isEqualTo("track");
         assertThat(parser.parse(body("{'type':'identify','userId':'u-1'}"), "track").messages().get(0).type()).isEqualTo("identify");
+        assertThat(parser.parse(body("[{'userId':'u-1','event':'e'}]"), "track").messages().get(0).type()).isEqualTo("track");
     }
 
     // ---- 400 answers --------------------------------------------------------------------

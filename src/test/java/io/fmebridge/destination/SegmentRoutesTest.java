@@ -20,7 +20,12 @@ import org.springframework.test.annotation.DirtiesContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+
+import io.fmebridge.api.ErrorAnswer;
 import io.fmebridge.destination.SegmentRequestGate.IngestRequest;
+import io.fmebridge.store.SeenMessages;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.store.WriteSet;
 
@@ -44,6 +49,10 @@ class SegmentRoutesTest {
     ProducerTemplate producer;
     @Autowired
     SettingsRegistry settings;
+    @Autowired
+    SeenMessages seenMessages;
+    @Autowired
+    ErrorAnswer errorAnswer;
 
     MockEndpoint commit;
 
@@ -78,7 +87,6 @@ class SegmentRoutesTest {
         assertThat(results.get(2).events()).extracting(FmeEvent::eventTypeId).containsExactly("view_home_page");
         assertThat(results.get(3).identities()).extracting(IdentityUpdate::trafficType).containsExactly("account");
         assertThat(results.get(4).drops()).extracting(Drop::reason).containsExactly(DropReason.UNSUPPORTED_TYPE);
-        assertThat(writeSet.claims()).hasSize(5);
     }
 
     @Test
@@ -104,6 +112,23 @@ class SegmentRoutesTest {
         commit.assertIsSatisfied();
         MappingResult result = commit.getExchanges().get(0).getIn().getBody(WriteSet.class).results().get(0);
         assertThat(result.drops()).extracting(Drop::reason).containsExactly(DropReason.MESSAGE_TOO_LARGE);
+    }
+
+    @Test
+    void aFailedRequestLetsGoOfItsMessageIdsSoThatSegmentsRetryIsStored() throws Exception {
+        Exchange failed = new DefaultExchange(camel);
+        SeenMessages.Claims claims = seenMessages.newClaims();
+        failed.setProperty(SeenMessages.CLAIMS, claims);
+        String key = "web/retried-" + java.util.UUID.randomUUID();
+        assertThat(seenMessages.add(failed, key)).isTrue();
+        assertThat(seenMessages.add(key)).as("claimed while the request is under way").isFalse();
+
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("storage down"));
+        errorAnswer.process(failed);
+
+        assertThat(failed.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(503);
+        assertThat(failed.getMessage().getHeader("Retry-After")).isNotNull();
+        assertThat(seenMessages.add(key)).as("free again after the failure").isTrue();
     }
 
     private IngestRequest request(String... messages) throws Exception {

@@ -99,6 +99,12 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void anIdThatCannotStandInAUrlIsRefused() {                       // ids appear in webhook URLs and the database
+        String message = failure(ENVIRONMENTS + DESTINATION.replace("id: prod-web", "id: \"prod web/1\""));
+        assertThat(message).contains("destinations[0]").contains("id 'prod web/1'");
+    }
+
+    @Test
     void anUnknownEnvironmentNamesFileEntryAndProblem() {             // contract 2: a settings file that is wrong
         String message = failure(ENVIRONMENTS + DESTINATION.replace("environment: prod", "environment: staging"));
         assertThat(message).contains("destinations[0] 'prod-web'").contains("unknown environment 'staging'");
