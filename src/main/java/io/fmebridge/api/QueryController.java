@@ -52,6 +52,14 @@ public class QueryController {
                 .orElseThrow(() -> RequestRejectedException.notFound("no identity '" + key + "' of traffic type '" + trafficType + "'"));
     }
 
+    @GetMapping("/api/environments/{env}/impressions")
+    public List<QueryRepository.ImpressionView> impressions(@PathVariable String env, @RequestParam(required = false) String split,
+                                                            @RequestParam(required = false) String key,
+                                                            @RequestParam(required = false) String limit) {
+        knownEnvironment(env);
+        return queries.impressions(env, blankToNull(split), blankToNull(key), limit(limit));
+    }
+
     @GetMapping("/api/destinations/{id}/stats")
     public DestinationStats destinationStats(@PathVariable String id) {
         knownDestination(id);

@@ -15,7 +15,15 @@ public record FmeProperties(
         String publicUrl,
         @DefaultValue("routes") Path routesDir,
         @DefaultValue("24h") Duration dedupeWindow,
-        @DefaultValue Ingest ingest) {
+        @DefaultValue Ingest ingest,
+        @DefaultValue Delivery delivery) {
+
+    /** Sending batches to Segment (contract 5.2). */
+    public record Delivery(
+            @DefaultValue("4h") Duration maxRetryTime,
+            @DefaultValue("1s") Duration initialBackoff,
+            @DefaultValue("10m") Duration maxBackoff) {
+    }
 
     /** Limits of the ingestion endpoints (contract 3.3) and of the group commit behind them. */
     public record Ingest(

@@ -16,14 +16,22 @@ public final class IntegrationSettings {
     private final Map<String, Source> sources = new LinkedHashMap<>();
     // API keys are looked up by their digest, so the look-up time says nothing about the key itself.
     private final Map<String, Destination> destinationsByApiKeyDigest = new LinkedHashMap<>();
+    private final Map<String, Environment> environmentsBySdkKeyDigest = new LinkedHashMap<>();
+    private final Map<String, List<Source>> sourcesByEnvironment = new LinkedHashMap<>();
 
     public IntegrationSettings(List<Environment> environments, List<Destination> destinations, List<Source> sources) {
-        environments.forEach(e -> this.environments.put(e.id(), e));
+        environments.forEach(e -> {
+            this.environments.put(e.id(), e);
+            e.sdkKeys().forEach(key -> environmentsBySdkKeyDigest.put(digest(key), e));
+        });
         destinations.forEach(d -> {
             this.destinations.put(d.id(), d);
             destinationsByApiKeyDigest.put(digest(d.apiKey()), d);
         });
-        sources.forEach(s -> this.sources.put(s.id(), s));
+        sources.forEach(s -> {
+            this.sources.put(s.id(), s);
+            sourcesByEnvironment.computeIfAbsent(s.environment(), k -> new java.util.ArrayList<>()).add(s);
+        });
     }
 
     public Optional<Environment> environment(String id) {
@@ -40,6 +48,15 @@ public final class IntegrationSettings {
 
     public Optional<Destination> destinationByApiKey(String apiKey) {
         return apiKey == null ? Optional.empty() : Optional.ofNullable(destinationsByApiKeyDigest.get(digest(apiKey)));
+    }
+
+    public Optional<Environment> environmentBySdkKey(String sdkKey) {
+        return sdkKey == null ? Optional.empty() : Optional.ofNullable(environmentsBySdkKeyDigest.get(digest(sdkKey)));
+    }
+
+    /** Every source of the environment: each one is a Segment workspace that gets every impression. */
+    public List<Source> sourcesOf(String environmentId) {
+        return sourcesByEnvironment.getOrDefault(environmentId, List.of());
     }
 
     public List<Environment> environments() {

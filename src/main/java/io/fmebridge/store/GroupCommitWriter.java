@@ -25,6 +25,7 @@ import io.fmebridge.destination.Drop;
 import io.fmebridge.destination.FmeEvent;
 import io.fmebridge.destination.IdentityUpdate;
 import io.fmebridge.destination.MappingResult;
+import io.fmebridge.source.ImpressionWrites;
 
 /**
  * Writes what requests map to, and answers each request only after its data is committed.
@@ -74,7 +75,7 @@ public class GroupCommitWriter implements AutoCloseable {
      * @param claims the messageIds the request claimed; released once written (or not)
      */
     public void commit(Object body, SeenMessages.Claims claims) {
-        if (!(body instanceof WriteSet writeSet) || writeSet.results().isEmpty()) {
+        if (!(body instanceof WriteSet writeSet) || writeSet.isEmpty()) {
             if (claims != null) {
                 claims.release();
             }
@@ -172,12 +173,15 @@ public class GroupCommitWriter implements AutoCloseable {
     private void writeInOneTransaction(List<Pending> group) throws SQLException {
         Changes changes = new Changes();
         group.forEach(p -> p.writeSet().results().forEach(changes::add));
+        List<ImpressionWrites> impressions = new ArrayList<>();
+        group.forEach(p -> impressions.addAll(p.writeSet().impressions()));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 insertEvents(c, changes.events);
                 upsertIdentities(c, changes);
                 insertDrops(c, changes.drops);
+                ImpressionStore.insert(c, impressions);
                 upsert(c, "UPDATE seen_message SET seen_at = ? WHERE destination_id = ? AND message_id = ?",
                         "INSERT INTO seen_message (seen_at, destination_id, message_id) VALUES (?, ?, ?)",
                         changes.seen.values());

@@ -38,6 +38,29 @@ public class QueryRepository {
     public record DropView(String messageId, String reason, String detail, String receivedAt) {
     }
 
+    public record ImpressionView(String key, String split, String treatment, String label, Long changeNumber, String time,
+                                 String bucketingKey, String trafficType) {
+    }
+
+    public List<ImpressionView> impressions(String environmentId, String split, String key, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT identity_key, flag, treatment, label, change_number, impression_time, "
+                + "bucketing_key, traffic_type FROM fme_impression WHERE environment_id = ?");
+        List<Object> args = new ArrayList<>(List.of(environmentId));
+        if (split != null) {
+            sql.append(" AND flag = ?");
+            args.add(split);
+        }
+        if (key != null) {
+            sql.append(" AND identity_key = ?");
+            args.add(key);
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), (rs, i) -> new ImpressionView(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), (Long) rs.getObject(5, Long.class), iso(rs.getLong(6)), rs.getString(7), rs.getString(8)),
+                args.toArray());
+    }
+
     public record DestinationStats(long received, long stored, long duplicates, Map<String, Long> dropped) {
     }
 

@@ -4,13 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.fmebridge.destination.MappingResult;
+import io.fmebridge.source.ImpressionWrites;
 
 /**
- * Everything one request writes: the results of its messages. Committed in one piece, so a
- * request is stored whole or not at all.
+ * Everything one request writes: the results of its Segment messages, or its impressions.
+ * Committed in one piece, so a request is stored whole or not at all.
  */
 public final class WriteSet {
     private final List<MappingResult> results = new ArrayList<>();
+    private final List<ImpressionWrites> impressions = new ArrayList<>();
+
+    public static WriteSet of(ImpressionWrites writes) {
+        WriteSet set = new WriteSet();
+        set.impressions.add(writes);
+        return set;
+    }
 
     public void add(MappingResult result) {
         results.add(result);
@@ -18,5 +26,13 @@ public final class WriteSet {
 
     public List<MappingResult> results() {
         return results;
+    }
+
+    public List<ImpressionWrites> impressions() {
+        return impressions;
+    }
+
+    public boolean isEmpty() {
+        return results.isEmpty() && impressions.stream().allMatch(ImpressionWrites::isEmpty);
     }
 }

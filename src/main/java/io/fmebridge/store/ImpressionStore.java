@@ -1,0 +1,81 @@
+package io.fmebridge.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+import io.fmebridge.source.DeadLetter;
+import io.fmebridge.source.Impression;
+import io.fmebridge.source.ImpressionParser.ImpressionCount;
+import io.fmebridge.source.ImpressionWrites;
+
+/** The inserts of an impressions request, run inside the group commit's transaction. */
+final class ImpressionStore {
+    private ImpressionStore() {
+    }
+
+    static void insert(Connection c, List<ImpressionWrites> writes) throws SQLException {
+        if (writes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement imp = c.prepareStatement("INSERT INTO fme_impression (environment_id, flag, identity_key, "
+                + "treatment, label, change_number, impression_time, bucketing_key, traffic_type, received_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement count = c.prepareStatement("INSERT INTO fme_impression_count (environment_id, flag, slot_time, "
+                     + "total, received_at) VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement dead = c.prepareStatement("INSERT INTO dead_letter (source_id, message_id, message, reason, "
+                     + "failed_at) VALUES (?, ?, ?, ?, ?)")) {
+            boolean anyImp = false, anyCount = false, anyDead = false;
+            for (ImpressionWrites w : writes) {
+                for (ImpressionWrites.Stored stored : w.impressions()) {
+                    Impression i = stored.impression();
+                    imp.setString(1, i.environmentId());
+                    imp.setString(2, cut(i.flag(), 255));
+                    imp.setString(3, i.key());
+                    imp.setString(4, cut(i.treatment(), 255));
+                    imp.setString(5, cut(i.label(), 255));
+                    if (i.changeNumber() == null) {
+                        imp.setNull(6, Types.BIGINT);
+                    } else {
+                        imp.setLong(6, i.changeNumber());
+                    }
+                    imp.setLong(7, i.time());
+                    imp.setString(8, cut(i.bucketingKey(), 250));
+                    imp.setString(9, stored.trafficType());
+                    imp.setLong(10, w.receivedAt());
+                    imp.addBatch();
+                    anyImp = true;
+                }
+                for (ImpressionCount ic : w.counts()) {
+                    count.setString(1, w.environmentId());
+                    count.setString(2, cut(ic.flag(), 255));
+                    count.setLong(3, ic.time());
+                    count.setLong(4, ic.count());
+                    count.setLong(5, w.receivedAt());
+                    count.addBatch();
+                    anyCount = true;
+                }
+                for (DeadLetter d : w.deadLetters()) {
+                    OutboxRepository.bindDeadLetter(dead, d);
+                    dead.addBatch();
+                    anyDead = true;
+                }
+            }
+            if (anyImp) {
+                imp.executeBatch();
+            }
+            if (anyCount) {
+                count.executeBatch();
+            }
+            if (anyDead) {
+                dead.executeBatch();
+            }
+        }
+    }
+
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

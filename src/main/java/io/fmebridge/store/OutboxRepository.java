@@ -1,0 +1,180 @@
+package io.fmebridge.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fmebridge.source.DeadLetter;
+import io.fmebridge.source.GatheredBatch;
+import io.fmebridge.source.OutboundMessage;
+
+/**
+ * Batches ready for Segment and their fate: pending, sending, retrying, delivered or dead
+ * (contract 5.2, 5.3). A batch is claimed for sending with a lease, so a batch whose sender died
+ * is sent again once the lease runs out.
+ */
+public class OutboxRepository {
+    private static final long LEASE_MILLIS = 120_000;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+
+    public OutboxRepository(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    /** A batch claimed for one attempt. {@code messages} is the JSON array text of its messages. */
+    public record ClaimedBatch(long id, String sourceId, String messages, int count, int attempts, Long firstAttemptAt) {
+    }
+
+    public record SourceStats(long pending, long delivered, long retrying, long deadLettered, long batchesSent, String lastError) {
+    }
+
+    public record DeadLetterView(String messageId, String reason, String failedAt) {
+    }
+
+    /** Hands a completed batch to the outbox. */
+    public void enqueue(GatheredBatch batch) {
+        if (batch.size() == 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        jdbc.update("INSERT INTO outbound_batch (source_id, messages, message_count, status, attempts, created_at, next_attempt_at) "
+                + "VALUES (?, ?, ?, 'pending', 0, ?, ?)", batch.sourceId(), "[" + String.join(",", batch.messages()) + "]",
+                batch.size(), now, now);
+    }
+
+    /** Batches due for an attempt, each claimed by this caller alone. */
+    public List<ClaimedBatch> claimDue(int limit) {
+        long now = System.currentTimeMillis();
+        List<Long> due = jdbc.queryForList("SELECT id FROM outbound_batch WHERE status IN ('pending', 'retrying', 'sending') "
+                + "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", Long.class, now, limit);
+        List<ClaimedBatch> claimed = new ArrayList<>();
+        for (Long id : due) {
+            int won = jdbc.update("UPDATE outbound_batch SET status = 'sending', next_attempt_at = ? WHERE id = ? "
+                    + "AND status IN ('pending', 'retrying', 'sending') AND next_attempt_at <= ?", now + LEASE_MILLIS, id, now);
+            if (won == 1) {
+                claimed.addAll(jdbc.query("SELECT id, source_id, messages, message_count, attempts, first_attempt_at "
+                        + "FROM outbound_batch WHERE id = ?", (rs, i) -> new ClaimedBatch(rs.getLong(1), rs.getString(2),
+                        rs.getString(3), rs.getInt(4), rs.getInt(5), (Long) rs.getObject(6, Long.class)), id));
+            }
+        }
+        return claimed;
+    }
+
+    public synchronized void delivered(ClaimedBatch batch) {
+        tx.executeWithoutResult(s -> {
+            jdbc.update("DELETE FROM outbound_batch WHERE id = ?", batch.id());
+            count(batch.sourceId(), "delivered", batch.count());
+            count(batch.sourceId(), "batchesSent", 1);
+        });
+    }
+
+    public synchronized void retry(ClaimedBatch batch, long firstAttemptAt, long delayMillis, String error) {
+        long now = System.currentTimeMillis();
+        tx.executeWithoutResult(s -> {
+            jdbc.update("UPDATE outbound_batch SET status = 'retrying', attempts = attempts + 1, first_attempt_at = ?, "
+                    + "next_attempt_at = ?, last_error = ? WHERE id = ?", firstAttemptAt, now + delayMillis, cut(error), batch.id());
+            lastError(batch.sourceId(), error, now);
+        });
+    }
+
+    /** The batch's messages become dead letters with the reason; the batch is gone. */
+    public synchronized void deadLetter(ClaimedBatch batch, String reason) {
+        long now = System.currentTimeMillis();
+        List<DeadLetter> letters = new ArrayList<>();
+        try {
+            for (JsonNode message : json.readTree(batch.messages())) {
+                letters.add(new DeadLetter(batch.sourceId(), message.path("messageId").asText(), message.toString(), reason, now));
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("outbound batch " + batch.id() + " holds no JSON array", e);
+        }
+        tx.executeWithoutResult(s -> {
+            jdbc.batchUpdate("INSERT INTO dead_letter (source_id, message_id, message, reason, failed_at) VALUES (?, ?, ?, ?, ?)",
+                    letters.stream().map(d -> new Object[] {d.sourceId(), d.messageId(), d.message(), cut(d.reason()), d.failedAt()}).toList());
+            jdbc.update("DELETE FROM outbound_batch WHERE id = ?", batch.id());
+            count(batch.sourceId(), "batchesSent", 1);
+            lastError(batch.sourceId(), reason, now);
+        });
+    }
+
+    /** Sends a source's dead letters again, as new batches within the source's limits. Returns how many. */
+    public synchronized int replay(String sourceId, int maxMessages, int maxBytes) {
+        return tx.execute(s -> {
+            List<Map<String, Object>> rows = jdbc.queryForList(
+                    "SELECT id, message_id, message FROM dead_letter WHERE source_id = ? ORDER BY id", sourceId);
+            GatheredBatch batch = null;
+            List<GatheredBatch> batches = new ArrayList<>();
+            for (Map<String, Object> row : rows) {
+                String message = String.valueOf(row.get("MESSAGE") != null ? row.get("MESSAGE") : row.get("message"));
+                String messageId = String.valueOf(row.get("MESSAGE_ID") != null ? row.get("MESSAGE_ID") : row.get("message_id"));
+                OutboundMessage m = new OutboundMessage(sourceId, messageId, message,
+                        message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                if (batch == null || !batch.fits(m)) {
+                    batch = new GatheredBatch(sourceId, maxMessages, maxBytes, 0);
+                    batches.add(batch);
+                }
+                batch.add(m);
+            }
+            batches.forEach(this::enqueue);
+            jdbc.update("DELETE FROM dead_letter WHERE source_id = ?", sourceId);
+            return rows.size();
+        });
+    }
+
+    public SourceStats stats(String sourceId, long gathering) {
+        Long pending = jdbc.queryForObject("SELECT COALESCE(SUM(message_count), 0) FROM outbound_batch WHERE source_id = ? "
+                + "AND attempts = 0", Long.class, sourceId);
+        Long retrying = jdbc.queryForObject("SELECT COALESCE(SUM(message_count), 0) FROM outbound_batch WHERE source_id = ? "
+                + "AND attempts > 0", Long.class, sourceId);
+        Long dead = jdbc.queryForObject("SELECT COUNT(*) FROM dead_letter WHERE source_id = ?", Long.class, sourceId);
+        Map<String, Long> counters = new java.util.HashMap<>();
+        jdbc.query("SELECT name, total FROM source_counter WHERE source_id = ?", rs -> {
+            counters.put(rs.getString(1), rs.getLong(2));
+        }, sourceId);
+        List<String> lastError = jdbc.queryForList("SELECT last_error FROM source_status WHERE source_id = ?", String.class, sourceId);
+        return new SourceStats(pending + gathering, counters.getOrDefault("delivered", 0L), retrying, dead,
+                counters.getOrDefault("batchesSent", 0L), lastError.isEmpty() ? null : lastError.get(0));
+    }
+
+    public List<DeadLetterView> deadLetters(String sourceId, int limit) {
+        return jdbc.query("SELECT message_id, reason, failed_at FROM dead_letter WHERE source_id = ? ORDER BY id DESC LIMIT ?",
+                (rs, i) -> new DeadLetterView(rs.getString(1), rs.getString(2),
+                        java.time.Instant.ofEpochMilli(rs.getLong(3)).toString()), sourceId, limit);
+    }
+
+    private void count(String sourceId, String name, long delta) {
+        if (jdbc.update("UPDATE source_counter SET total = total + ? WHERE source_id = ? AND name = ?", delta, sourceId, name) == 0) {
+            jdbc.update("INSERT INTO source_counter (total, source_id, name) VALUES (?, ?, ?)", delta, sourceId, name);
+        }
+    }
+
+    private void lastError(String sourceId, String error, long at) {
+        if (jdbc.update("UPDATE source_status SET last_error = ?, last_error_at = ? WHERE source_id = ?", cut(error), at, sourceId) == 0) {
+            jdbc.update("INSERT INTO source_status (last_error, last_error_at, source_id) VALUES (?, ?, ?)", cut(error), at, sourceId);
+        }
+    }
+
+    private static String cut(String s) {
+        return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
+    }
+
+    static void bindDeadLetter(java.sql.PreparedStatement ps, DeadLetter d) throws java.sql.SQLException {
+        ps.setString(1, d.sourceId());
+        ps.setString(2, d.messageId());
+        ps.setString(3, d.message());
+        ps.setString(4, cut(d.reason()));
+        ps.setLong(5, d.failedAt());
+    }
+}
