@@ -53,7 +53,7 @@ public class Wiring {
 
     @Bean
     SeenMessages seenMessages(JdbcTemplate jdbc, FmeProperties properties) {
-        return new SeenMessages(jdbc, properties.dedupeWindow());
+        return new SeenMessages(jdbc, properties.dedupeWindow(), properties.ingest().retryAfterSeconds());
     }
 
     @Bean

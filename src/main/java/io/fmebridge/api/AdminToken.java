@@ -33,8 +33,9 @@ public class AdminToken {
         }
         Path file = properties.dataDir().resolve("admin-token");
         try {
-            if (Files.isRegularFile(file)) {
-                token = Files.readString(file, StandardCharsets.UTF_8).trim();
+            String saved = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).trim() : "";
+            if (!saved.isEmpty()) {
+                token = saved;
                 log.info("Admin token read from {}", file);
                 return;
             }
@@ -42,12 +43,14 @@ public class AdminToken {
             new SecureRandom().nextBytes(random);
             token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             Files.createDirectories(properties.dataDir());
-            Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+            Files.deleteIfExists(file);
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
+                // owner-only from the moment it exists
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
             }
+            Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
             // Printed this once, as the contract promises; later starts only say where it is kept.
             log.info("Generated the admin token, saved in {}: {}", file, token);
         } catch (IOException e) {

@@ -24,16 +24,10 @@ public class AdminTokenFilter extends OncePerRequestFilter {
         this.adminToken = adminToken;
     }
 
-    public static boolean isIngestion(String path) {
-        return path.startsWith("/api/segment/webhook/")
-                || path.startsWith("/api/testImpressions/")
-                || path.equals("/api/impressions/webhook");
-    }
-
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.equals("/api") || path.startsWith("/api/")) || isIngestion(path);
+        String path = RequestPaths.of(request);
+        return !(path.equals("/api") || path.startsWith("/api/")) || RequestPaths.isIngestion(path);
     }
 
     @Override

@@ -16,7 +16,11 @@ import io.fmebridge.store.SeenMessages;
 @Component("errorAnswer")
 public class ErrorAnswer implements Processor {
     private static final Logger log = LoggerFactory.getLogger(ErrorAnswer.class);
-    private static final int RETRY_AFTER_SECONDS = 5;
+    private final int retryAfterSeconds;
+
+    public ErrorAnswer(io.fmebridge.settings.FmeProperties properties) {
+        this.retryAfterSeconds = properties.ingest().retryAfterSeconds();
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -24,7 +28,7 @@ public class ErrorAnswer implements Processor {
         // Nothing of a refused request is kept, so the messageIds it claimed may come again.
         SeenMessages.Claims claims = exchange.getProperty(SeenMessages.CLAIMS, SeenMessages.Claims.class);
         if (claims != null) {
-            claims.release();
+            claims.releaseUnlessHandedToWriter();
         }
         int status;
         String message;
@@ -37,7 +41,7 @@ public class ErrorAnswer implements Processor {
             log.warn("Route {} failed; answered 503", exchange.getFromRouteId(), caught);
             status = 503;
             message = "the service could not take this request now; retry later";
-            retryAfter = RETRY_AFTER_SECONDS;
+            retryAfter = retryAfterSeconds;
         }
         var out = exchange.getMessage();
         out.removeHeaders("*");

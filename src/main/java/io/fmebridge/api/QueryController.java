@@ -94,11 +94,11 @@ public class QueryController {
             return DEFAULT_LIMIT;
         }
         try {
-            int n = Integer.parseInt(text.trim());
+            long n = Long.parseLong(text.trim());
             if (n < 1) {
                 throw RequestRejectedException.badRequest("limit must be at least 1");
             }
-            return Math.min(n, MAX_LIMIT);
+            return (int) Math.min(n, MAX_LIMIT);
         } catch (NumberFormatException e) {
             throw RequestRejectedException.badRequest("limit must be a whole number, not '" + text + "'");
         }

@@ -3,12 +3,19 @@ package io.fmebridge.api;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.fmebridge.settings.FmeProperties;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -18,24 +25,33 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Enforces the 500 KB request limit of contract 3.3 on ingestion endpoints while reading: a
- * declared length over the limit is refused before any byte is read, and a body that turns out
- * longer is refused as soon as the limit is passed. What was read is handed on as the body.
+ * The front door of every request with a body:
+ * <ul>
+ * <li>the 500 KB limit of contract 3.3, enforced while reading: a declared length over it is
+ * refused before any byte is read, a longer body as soon as the limit is passed;</li>
+ * <li>a bound on ingestion requests in progress: beyond it the answer is 503 with
+ * {@code Retry-After}, having kept nothing, instead of queueing without end;</li>
+ * <li>on Segment ingestion paths, query parameters are hidden, so that a credential can only
+ * come from a header or the body.</li>
+ * </ul>
  */
 @Component
 @Order(2)
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
     private final int maxBytes;
+    private final int retryAfterSeconds;
+    private final Semaphore inProgress;
 
     public RequestSizeLimitFilter(FmeProperties properties) {
         this.maxBytes = properties.ingest().maxRequestBytes();
+        this.retryAfterSeconds = properties.ingest().retryAfterSeconds();
+        this.inProgress = new Semaphore(properties.ingest().maxConcurrentRequests());
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !"POST".equalsIgnoreCase(request.getMethod())
-                || !(path.startsWith("/v1/") || AdminTokenFilter.isIngestion(path));
+        String method = request.getMethod();
+        return !("POST".equalsIgnoreCase(method) || "PUT".equalsIgnoreCase(method) || "PATCH".equalsIgnoreCase(method));
     }
 
     @Override
@@ -46,12 +62,61 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
             tooLarge(response);
             return;
         }
-        byte[] body = readAtMost(request.getInputStream(), maxBytes);
-        if (body == null) {
-            tooLarge(response);
+        String path = RequestPaths.of(request);
+        boolean ingestion = RequestPaths.isIngestion(path);
+        if (ingestion && !inProgress.tryAcquire()) {
+            response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+            JsonAnswers.write(response, 503, "the service is saturated; nothing of this request was kept");
             return;
         }
-        chain.doFilter(new BufferedRequest(request, body), response);
+        boolean released = false;
+        try {
+            byte[] body = readAtMost(request.getInputStream(), maxBytes);
+            if (body == null) {
+                tooLarge(response);
+                return;
+            }
+            chain.doFilter(new BufferedRequest(request, body, RequestPaths.isSegmentIngestion(path)), response);
+            if (ingestion && request.isAsyncStarted()) {
+                request.getAsyncContext().addListener(new ReleaseWhenDone());
+                released = true; // the listener releases it when the answer is written
+            }
+        } finally {
+            if (ingestion && !released) {
+                inProgress.release();
+            }
+        }
+    }
+
+    private final class ReleaseWhenDone implements AsyncListener {
+        private boolean done;
+
+        private synchronized void release() {
+            if (!done) {
+                done = true;
+                inProgress.release();
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
@@ -70,18 +135,20 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
                 return null;
             }
             if (length == buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer, Math.min(buffer.length * 2, limit + 1));
+                buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, limit + 1));
             }
         }
-        return length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
+        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
     }
 
     private static final class BufferedRequest extends HttpServletRequestWrapper {
         private final byte[] body;
+        private final boolean hideParameters;
 
-        BufferedRequest(HttpServletRequest request, byte[] body) {
+        BufferedRequest(HttpServletRequest request, byte[] body, boolean hideParameters) {
             super(request);
             this.body = body;
+            this.hideParameters = hideParameters;
         }
 
         @Override
@@ -92,6 +159,31 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         @Override
         public long getContentLengthLong() {
             return body.length;
+        }
+
+        @Override
+        public String getQueryString() {
+            return hideParameters ? null : super.getQueryString();
+        }
+
+        @Override
+        public String getParameter(String name) {
+            return hideParameters ? null : super.getParameter(name);
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            return hideParameters ? Map.of() : super.getParameterMap();
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            return hideParameters ? Collections.emptyEnumeration() : super.getParameterNames();
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            return hideParameters ? null : super.getParameterValues(name);
         }
 
         @Override

@@ -19,7 +19,7 @@ public record SegmentMessage(int ordinal, ObjectNode json, int sizeBytes, String
     public static SegmentMessage of(int ordinal, ObjectNode json, int sizeBytes) {
         String type = json.path("type").isTextual() ? json.get("type").asText().trim().toLowerCase(java.util.Locale.ROOT) : null;
         String messageId = json.path("messageId").isValueNode() && !json.get("messageId").isNull()
-                ? json.get("messageId").asText() : null;
+                && !json.get("messageId").asText().isBlank() ? json.get("messageId").asText() : null;
         return new SegmentMessage(ordinal, json, sizeBytes, type, messageId, null, null);
     }
 

@@ -1,12 +1,11 @@
 package io.fmebridge.destination;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -155,6 +154,12 @@ public final class SegmentMessageMapper {
         return new Result(m, ctx).drop(m.problem(), m.problemDetail());
     }
 
+    /** A message whose mapping failed unexpectedly: recorded, so that the rest of the request goes on. */
+    public MappingResult failed(SegmentMessage m, IngestContext ctx, Throwable failure) {
+        return new Result(m, ctx).drop(DropReason.INVALID_MESSAGE, "message " + m.ordinal() + " could not be read ("
+                + failure.getClass().getSimpleName() + ")");
+    }
+
     /** A messageId this destination has already taken in within the dedupe window. */
     public MappingResult duplicate(SegmentMessage m, IngestContext ctx) {
         return new Result(m, ctx).drop(DropReason.DUPLICATE, "messageId was already received by this destination");
@@ -196,6 +201,9 @@ public final class SegmentMessageMapper {
         ObjectNode flat = JsonNodeFactory.instance.objectNode();
         if (properties.isObject()) {
             flatten("", properties, flat, true);
+        } else if (!properties.isMissingNode() && !properties.isNull()) {
+            r.drop(DropReason.INVALID_MESSAGE, "properties is a " + properties.getNodeType().name().toLowerCase(Locale.ROOT)
+                    + ", not an object; the event is stored without properties");
         }
         if (flat.size() > MAX_PROPERTIES) {
             return r.drop(DropReason.PROPERTIES_TOO_LARGE, "event has " + flat.size() + " properties; the limit is " + MAX_PROPERTIES);
@@ -253,10 +261,14 @@ public final class SegmentMessageMapper {
         String key;
         if (node.isTextual()) {
             key = node.asText();
-        } else if (node.isIntegralNumber()) {
-            key = node.bigIntegerValue().toString();
         } else if (node.isNumber()) {
-            key = node.decimalValue().stripTrailingZeros().toPlainString();
+            java.math.BigDecimal number = node.decimalValue().stripTrailingZeros();
+            // refuse before writing it out: 1e999999999 would be a string of a billion digits
+            if (number.precision() - number.scale() > MAX_KEY_LENGTH || number.scale() > MAX_KEY_LENGTH) {
+                r.drop(DropReason.INVALID_KEY, field + " is a number too long to be a key of at most " + MAX_KEY_LENGTH + " characters");
+                return null;
+            }
+            key = number.toPlainString();
         } else {
             r.drop(DropReason.INVALID_KEY, field + " is a " + node.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a string");
             return null;
@@ -293,6 +305,10 @@ public final class SegmentMessageMapper {
                             + "', which environment '" + env.id() + "' does not have");
                     continue;
                 }
+                if (pair.getValue() == null || pair.getValue().isNull()) {
+                    r.drop(DropReason.INVALID_KEY, where + "." + abbreviate(pair.getKey()) + " has no key");
+                    continue;
+                }
                 String key = key(pair.getValue(), where + "." + pair.getKey(), r);
                 if (key != null) {
                     found.add(new Identity(trafficType, key));
@@ -306,6 +322,10 @@ public final class SegmentMessageMapper {
     private Map<String, JsonNode> attributes(JsonNode traits, String skip, Result r) {
         Map<String, JsonNode> attributes = new LinkedHashMap<>();
         if (!traits.isObject()) {
+            if (!traits.isMissingNode() && !traits.isNull()) {
+                r.drop(DropReason.INVALID_MESSAGE, "traits is a " + traits.getNodeType().name().toLowerCase(Locale.ROOT)
+                        + ", not an object; no attribute was stored");
+            }
             return attributes;
         }
         Iterator<Map.Entry<String, JsonNode>> it = traits.fields();
@@ -383,7 +403,14 @@ public final class SegmentMessageMapper {
         Long original = time(message.get("originalTimestamp"));
         if (original != null) {
             Long sentAt = time(message.get("sentAt"));
-            return sentAt == null ? original : receivedAt - (sentAt - original);
+            if (sentAt == null) {
+                return original;
+            }
+            try {
+                return Math.subtractExact(receivedAt, Math.subtractExact(sentAt, original));
+            } catch (ArithmeticException overflow) {
+                return receivedAt;
+            }
         }
         return receivedAt;
     }
@@ -395,11 +422,11 @@ public final class SegmentMessageMapper {
         String text = node.asText().trim();
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException | ArithmeticException e) {
             try {
                 return LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
-            } catch (DateTimeParseException e2) {
-                return null;
+            } catch (DateTimeException | ArithmeticException e2) {
+                return null; // not a time, or one no clock can hold
             }
         }
     }
@@ -444,7 +471,9 @@ public final class SegmentMessageMapper {
         }
 
         MappingResult drop(DropReason reason, String detail) {
-            String messageId = message.messageId() == null ? null : abbreviate(message.messageId());
+            String messageId = message.messageId() == null || message.messageId().length() > MAX_MESSAGE_ID_LENGTH
+                    ? (message.messageId() == null ? null : message.messageId().substring(0, MAX_MESSAGE_ID_LENGTH))
+                    : message.messageId();
             drops.add(new Drop(ctx.destination().id(), messageId, reason, detail, ctx.receivedAt()));
             return done();
         }
@@ -452,9 +481,5 @@ public final class SegmentMessageMapper {
         MappingResult done() {
             return new MappingResult(ctx.destination().id(), message.messageId(), events, identities, drops);
         }
-    }
-
-    static String iso(long epochMillis) {
-        return Instant.ofEpochMilli(epochMillis).toString();
     }
 }

@@ -13,6 +13,11 @@ public record Environment(
         String defaultTrafficType,
         Map<String, String> flagTrafficTypes) {
 
+    @Override
+    public String toString() {
+        return "Environment[" + id + "]"; // never the SDK keys
+    }
+
     public boolean hasTrafficType(String trafficType) {
         return trafficType != null && trafficTypes.contains(trafficType.toLowerCase(java.util.Locale.ROOT));
     }

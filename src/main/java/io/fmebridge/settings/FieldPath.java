@@ -40,6 +40,9 @@ public final class FieldPath {
         }
         String trimmed = text.trim();
         if (trimmed.startsWith("$")) {
+            if (trimmed.contains("()")) {
+                throw new IllegalArgumentException("'" + trimmed + "' calls a JSONPath function; name a field instead");
+            }
             if (!balanced(trimmed)) {
                 throw new IllegalArgumentException("'" + trimmed + "' is not a valid JSONPath: brackets or quotes are not closed");
             }

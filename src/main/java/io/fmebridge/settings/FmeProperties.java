@@ -32,6 +32,7 @@ public record FmeProperties(
             @DefaultValue("2500") int maxMessages,
             @DefaultValue("4096") int queueCapacity,
             @DefaultValue("2") int retryAfterSeconds,
+            @DefaultValue("256") int maxConcurrentRequests,
             @DefaultValue("true") boolean fsync) {
     }
 }

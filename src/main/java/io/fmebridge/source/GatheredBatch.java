@@ -22,9 +22,15 @@ public final class GatheredBatch implements Serializable {
     private final ArrayList<String> messages = new ArrayList<>();
     private final ArrayList<String> messageIds = new ArrayList<>();
     private int bytes = ENVELOPE_BYTES;
-    private final long createdAt = System.currentTimeMillis();
+    private final long createdAt;
+    private int counted; // messages counted without their text (countsOnly copies)
 
     public GatheredBatch(String sourceId, int maxMessages, int maxBytes, long maxDelayMillis) {
+        this(sourceId, maxMessages, maxBytes, maxDelayMillis, System.currentTimeMillis());
+    }
+
+    private GatheredBatch(String sourceId, int maxMessages, int maxBytes, long maxDelayMillis, long createdAt) {
+        this.createdAt = createdAt;
         this.sourceId = sourceId;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
@@ -33,7 +39,7 @@ public final class GatheredBatch implements Serializable {
 
     /** True when the message fits; a message is added only while count and bytes stay within the limits. */
     public boolean fits(OutboundMessage message) {
-        return messages.size() < maxMessages && bytes + message.sizeBytes() + 1 <= maxBytes;
+        return size() < maxMessages && bytes + message.sizeBytes() + 1 <= maxBytes;
     }
 
     public void add(OutboundMessage message) {
@@ -42,20 +48,29 @@ public final class GatheredBatch implements Serializable {
         bytes += message.sizeBytes() + 1;
     }
 
+    /** A copy with the same counts and limits but no message texts. */
+    public GatheredBatch countsOnly() {
+        GatheredBatch copy = new GatheredBatch(sourceId, maxMessages, maxBytes, maxDelayMillis, createdAt);
+        copy.counted += size();
+        copy.bytes = bytes;
+        return copy;
+    }
+
     public boolean fits(GatheredBatch other) {
-        return messages.size() + other.messages.size() <= maxMessages
+        return size() + other.size() <= maxMessages
                 && bytes + other.bytes - ENVELOPE_BYTES <= maxBytes;
     }
 
     public void addAll(GatheredBatch other) {
         messages.addAll(other.messages);
         messageIds.addAll(other.messageIds);
+        counted += other.counted;
         bytes += other.bytes - ENVELOPE_BYTES;
     }
 
     /** Full: no further message could be added. */
     public boolean full() {
-        return messages.size() >= maxMessages || bytes >= maxBytes - 1024;
+        return size() >= maxMessages || bytes >= maxBytes - 1024;
     }
 
     public String sourceId() {
@@ -80,7 +95,11 @@ public final class GatheredBatch implements Serializable {
     }
 
     public int size() {
-        return messages.size();
+        return messages.size() + counted;
+    }
+
+    public long createdAt() {
+        return createdAt;
     }
 
     public int bytes() {

@@ -82,7 +82,13 @@ public class GroupCommitWriter implements AutoCloseable {
             return;
         }
         Pending pending = new Pending(writeSet, claims, new CompletableFuture<>());
+        if (claims != null) {
+            claims.handToWriter();
+        }
         if (!running || !queue.offer(pending)) {
+            if (claims != null) {
+                claims.release(); // never queued: nothing of it will be written
+            }
             throw RequestRejectedException.saturated("the service is saturated; nothing of this request was kept", retryAfterSeconds);
         }
         try {
@@ -91,7 +97,7 @@ public class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw RequestRejectedException.saturated("the service is shutting down", retryAfterSeconds);
         } catch (TimeoutException e) {
-            // It may still be written; a retry of the same messages is then counted as duplicates.
+            // It may still be written; its claims stay until then, so a retry meanwhile gets a 503 too.
             throw RequestRejectedException.saturated("storage is too slow right now", retryAfterSeconds);
         } catch (ExecutionException e) {
             log.warn("Could not store a request: {}", e.getCause().toString());
@@ -113,7 +119,8 @@ public class GroupCommitWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // the writer must outlive any one group, or every later request would wait in vain
                 log.error("Group commit writer failed", e);
                 group.forEach(p -> p.done().completeExceptionally(e));
             } finally {

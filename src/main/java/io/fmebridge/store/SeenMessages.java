@@ -8,6 +8,8 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.fmebridge.api.RequestRejectedException;
+
 /**
  * The idempotent consumer's repository: which messageIds each destination took in within the
  * dedupe window. Keys are {@code <destinationId>/<messageId>}.
@@ -15,37 +17,55 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>Unlike a repository that commits each key on its own, a key claimed here is written by the
  * {@link GroupCommitWriter} in the same transaction as the message's data: a crash between the
  * two can't mark a message as seen that was never stored. Until that commit the claim is held in
- * memory, so that the same messageId arriving meanwhile is still a duplicate. A request keeps its
- * claims in a {@link Claims} exchange property, released after its commit or when it fails.
+ * memory. A request keeps its claims in a {@link Claims} exchange property; the writer releases
+ * them after the commit, or the error answer when the request fails before reaching the writer.
  */
 public class SeenMessages extends ServiceSupport implements IdempotentRepository {
     private static final long CLAIM_EXPIRY_MS = Duration.ofMinutes(2).toMillis();
 
-    private final JdbcTemplate jdbc;
-    private final long windowMillis;
-    private final ConcurrentHashMap<String, Long> claims = new ConcurrentHashMap<>();
-
-    public SeenMessages(JdbcTemplate jdbc, Duration window) {
-        this.jdbc = jdbc;
-        this.windowMillis = window.toMillis();
-    }
-
     /** The exchange property that holds a request's {@link Claims}. */
     public static final String CLAIMS = "seenMessageClaims";
+
+    private final JdbcTemplate jdbc;
+    private final long windowMillis;
+    private final int retryAfterSeconds;
+    private final ConcurrentHashMap<String, Claim> claims = new ConcurrentHashMap<>();
+
+    private record Claim(Claims owner, long at) {
+    }
+
+    public SeenMessages(JdbcTemplate jdbc, Duration window, int retryAfterSeconds) {
+        this.jdbc = jdbc;
+        this.windowMillis = window.toMillis();
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
 
     /** The messageIds one request has claimed. */
     public final class Claims {
         private final java.util.List<String> keys = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private volatile boolean handedToWriter;
 
         void add(String key) {
             keys.add(key);
         }
 
+        /** From now on only the writer lets go of these keys: it may still write them. */
+        public void handToWriter() {
+            handedToWriter = true;
+        }
+
         /** Lets the keys go: once written they are found in the database, if not they may come again. */
         public void release() {
             synchronized (keys) {
-                keys.forEach(claims::remove);
+                keys.forEach(key -> claims.computeIfPresent(key, (k, c) -> c.owner() == this ? null : c));
                 keys.clear();
+            }
+        }
+
+        /** For a request that failed before its data was handed to the writer. */
+        public void releaseUnlessHandedToWriter() {
+            if (!handedToWriter) {
+                release();
             }
         }
     }
@@ -54,35 +74,41 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         return new Claims();
     }
 
-    /** Claims the key for the request the exchange belongs to; false when it is a duplicate. */
+    /**
+     * Claims the key for the request the exchange belongs to; false when it is a duplicate: in
+     * the database, or earlier in the same request. A key that another request holds and has not
+     * yet committed is neither: that request may still fail, so this one is answered 503 with
+     * {@code Retry-After}, and Segment's retry finds the outcome.
+     */
     @Override
     public boolean add(Exchange exchange, String key) {
-        boolean claimed = add(key);
-        if (claimed) {
-            Claims held = exchange.getProperty(CLAIMS, Claims.class);
-            if (held != null) {
-                held.add(key);
-            }
+        Claims owner = exchange.getProperty(CLAIMS, Claims.class);
+        if (owner == null) {
+            owner = new Claims();
         }
-        return claimed;
-    }
-
-    /** Claims the key; false when it is a duplicate. */
-    @Override
-    public boolean add(String key) {
         long now = System.currentTimeMillis();
-        Long previous = claims.putIfAbsent(key, now);
-        if (previous != null) {
-            if (now - previous < CLAIM_EXPIRY_MS) {
+        Claim mine = new Claim(owner, now);
+        Claim held = claims.putIfAbsent(key, mine);
+        if (held != null) {
+            if (held.owner() == owner) {
                 return false;
             }
-            claims.put(key, now); // a claim left by a request that never finished
+            if (now - held.at() < CLAIM_EXPIRY_MS || !claims.replace(key, held, mine)) {
+                throw RequestRejectedException.saturated("a message of this request is being stored by another request "
+                        + "right now; retry", retryAfterSeconds);
+            }
         }
         if (inDatabase(key, now)) {
-            claims.remove(key);
+            claims.remove(key, mine);
             return false;
         }
+        owner.add(key);
         return true;
+    }
+
+    @Override
+    public boolean add(String key) {
+        throw new UnsupportedOperationException("claims belong to a request: use add(exchange, key)");
     }
 
     @Override
@@ -91,8 +117,14 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     }
 
     @Override
+    public boolean remove(Exchange exchange, String key) {
+        Claims owner = exchange.getProperty(CLAIMS, Claims.class);
+        return claims.computeIfPresent(key, (k, c) -> c.owner() == owner ? null : c) == null;
+    }
+
+    @Override
     public boolean remove(String key) {
-        return claims.remove(key) != null;
+        return false; // only the owner of a claim may let it go
     }
 
     @Override

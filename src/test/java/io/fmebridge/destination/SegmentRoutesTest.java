@@ -1,6 +1,7 @@
 package io.fmebridge.destination;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 
 import io.fmebridge.api.ErrorAnswer;
+import io.fmebridge.api.RequestRejectedException;
 import io.fmebridge.destination.SegmentRequestGate.IngestRequest;
 import io.fmebridge.store.SeenMessages;
 import io.fmebridge.settings.SettingsRegistry;
@@ -115,20 +117,48 @@ class SegmentRoutesTest {
     }
 
     @Test
+    void aMessageIdHeldByAnotherRequestIsNeitherStoredNorCalledADuplicate() { // contract 3.3: 503 with Retry-After
+        Exchange first = requestExchange();
+        Exchange second = requestExchange();
+        String key = "web/in-flight-" + java.util.UUID.randomUUID();
+        assertThat(seenMessages.add(first, key)).isTrue();
+        assertThat(seenMessages.add(first, key)).as("again in the same request: a duplicate").isFalse();
+
+        assertThatThrownBy(() -> seenMessages.add(second, key)).isInstanceOf(RequestRejectedException.class)
+                .satisfies(e -> assertThat(((RequestRejectedException) e).status()).isEqualTo(503));
+    }
+
+    @Test
     void aFailedRequestLetsGoOfItsMessageIdsSoThatSegmentsRetryIsStored() throws Exception {
-        Exchange failed = new DefaultExchange(camel);
-        SeenMessages.Claims claims = seenMessages.newClaims();
-        failed.setProperty(SeenMessages.CLAIMS, claims);
+        Exchange failed = requestExchange();
         String key = "web/retried-" + java.util.UUID.randomUUID();
         assertThat(seenMessages.add(failed, key)).isTrue();
-        assertThat(seenMessages.add(key)).as("claimed while the request is under way").isFalse();
 
         failed.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("storage down"));
         errorAnswer.process(failed);
 
         assertThat(failed.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(503);
         assertThat(failed.getMessage().getHeader("Retry-After")).isNotNull();
-        assertThat(seenMessages.add(key)).as("free again after the failure").isTrue();
+        assertThat(seenMessages.add(requestExchange(), key)).as("free again after the failure").isTrue();
+    }
+
+    @Test
+    void aRequestHandedToTheWriterKeepsItsClaimsUntilWritten() throws Exception { // no double store after a timeout
+        Exchange slow = requestExchange();
+        String key = "web/slow-" + java.util.UUID.randomUUID();
+        assertThat(seenMessages.add(slow, key)).isTrue();
+        slow.getProperty(SeenMessages.CLAIMS, SeenMessages.Claims.class).handToWriter();
+
+        slow.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("timed out"));
+        errorAnswer.process(slow);
+
+        assertThatThrownBy(() -> seenMessages.add(requestExchange(), key)).isInstanceOf(RequestRejectedException.class);
+    }
+
+    private Exchange requestExchange() {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setProperty(SeenMessages.CLAIMS, seenMessages.newClaims());
+        return exchange;
     }
 
     private IngestRequest request(String... messages) throws Exception {

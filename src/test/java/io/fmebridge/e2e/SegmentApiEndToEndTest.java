@@ -38,6 +38,44 @@ class SegmentApiEndToEndTest extends RunningServiceTest {
     }
 
     @Test
+    void aLaterIdentifyUpdatesTheAttributesItNamesAndKeepsTheOthers() { // 3.4, identify
+        String user = unique("user");
+        post("/v1/identify", "{\"userId\": \"" + user + "\", \"traits\": {\"plan\": \"free\", \"age\": 30, \"beta\": true}}",
+                "Authorization", basic(KEY));
+        post("/v1/identify", "{\"userId\": \"" + user + "\", \"traits\": {\"plan\": \"pro\"}}", "Authorization", basic(KEY));
+
+        JsonNode attributes = get("/api/environments/test/traffic-types/user/identities/" + user).json().path("attributes");
+        assertThat(attributes.path("plan").asText()).isEqualTo("pro");
+        assertThat(attributes.path("age").asInt()).isEqualTo(30);
+        assertThat(attributes.path("beta").isBoolean()).isTrue();
+    }
+
+    @Test
+    void groupTraitsAreMergedIntoWhatIsStored() { // 3.4, group
+        String account = unique("acct");
+        post("/v1/group/", "{\"userId\": \"u\", \"groupId\": \"" + account + "\", \"traits\": {\"industry\": \"retail\"}}",
+                "Authorization", basic(KEY));
+        post("/v1/group", "{\"userId\": \"u\", \"groupId\": \"g\", \"traits\": {\"split\": {\"account\": \"" + account
+                + "\"}, \"size\": 50}}", "Authorization", basic(KEY));
+
+        JsonNode attributes = get("/api/environments/test/traffic-types/account/identities/" + account).json().path("attributes");
+        assertThat(attributes.path("industry").asText()).isEqualTo("retail");
+        assertThat(attributes.path("size").asInt()).isEqualTo(50);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/page", "/v1/page/", "/v1/screen", "/v1/screen/"})
+    void pageAndScreenPathsTakeNamedViews(String path) { // 3.2, 3.4: page / screen
+        String user = unique("user");
+
+        assertThat(post(path, "{\"name\": \"Pricing Table\", \"userId\": \"" + user + "\"}", "Authorization", basic(KEY)).status())
+                .isEqualTo(200);
+
+        String kind = path.contains("page") ? "page" : "screen";
+        assertThat(eventsOf(user)).extracting(e -> e.path("eventTypeId").asText()).containsExactly("view_Pricing_Table_" + kind);
+    }
+
+    @Test
     void writeKeyInTheBodyIsAccepted() { // 3.2: "writeKey": "<apiKey>" in the body
         String user = unique("user");
 

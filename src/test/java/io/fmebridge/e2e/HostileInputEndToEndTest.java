@@ -1,0 +1,120 @@
+package io.fmebridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Contract 3.3 and 3.5: bad input gets a clear answer or a recorded drop, never a 500, and never
+ * costs the good messages beside it; guards can't be walked around.
+ */
+class HostileInputEndToEndTest extends RunningServiceTest {
+    private static final String SECRET = "web-hook-secret-1";
+
+    private String track(String user, String extra) {
+        return "{\"type\": \"track\", \"event\": \"e\", \"userId\": \"" + user + "\", \"messageId\": \"" + unique("m") + "\"" + extra + "}";
+    }
+
+    @Test
+    void aTimeNoClockCanHoldDoesNotFailTheBatch() {
+        String user = unique("user");
+        String body = "[" + track(user, ", \"timestamp\": \"+300000000-01-01T00:00:00Z\"") + ","
+                + track(user, ", \"originalTimestamp\": \"2020-01-01T00:00:00Z\", \"sentAt\": \"-290000000-01-01T00:00:00Z\"") + ","
+                + track(user, "") + "]";
+
+        Answer answer = post("/api/segment/webhook/web", body, "Authorization", SECRET);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(eventsOf(user)).hasSize(3);
+    }
+
+    @Test
+    void aKeyThatIsAHugeNumberIsDroppedQuickly() {
+        String id = unique("huge");
+        String user = unique("user");
+        String body = "[{\"type\": \"track\", \"event\": \"e\", \"userId\": 1e999999999, \"messageId\": \"" + id + "\"},"
+                + track(user, "") + "]";
+
+        Answer answer = post("/api/segment/webhook/web", body, "Authorization", SECRET);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(eventsOf(user)).hasSize(1);
+        assertThat(anyMessageId(dropped("web", "invalid_key"), id)).isTrue();
+    }
+
+    @Test
+    void nestingThousandsOfLevelsDeepIs400() {
+        String body = "{\"type\": \"track\", \"properties\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+
+        Answer answer = post("/api/segment/webhook/web", body, "Authorization", SECRET);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("success").asBoolean()).isFalse();
+    }
+
+    @Test
+    void traitsThatAreNotAnObjectAreRecorded() { // 3.5: nothing disappears silently
+        String id = unique("traits");
+        String user = unique("user");
+
+        post("/v1/identify", "{\"userId\": \"" + user + "\", \"messageId\": \"" + id + "\", \"traits\": [1, 2]}",
+                "Authorization", basic("web-api-key-1"));
+
+        assertThat(anyMessageId(dropped("web", "invalid_message"), id)).isTrue();
+    }
+
+    @Test
+    void aSplitPairWithoutKeyIsRecorded() { // 3.5
+        String id = unique("split");
+        String user = unique("user");
+
+        post("/v1/track", "{\"event\": \"e\", \"userId\": \"" + user + "\", \"messageId\": \"" + id
+                + "\", \"properties\": {\"split\": [{\"account\": null}]}}", "Authorization", basic("web-api-key-1"));
+
+        assertThat(eventsOf(user)).hasSize(1);
+        assertThat(anyMessageId(dropped("web", "invalid_key"), id)).isTrue();
+    }
+
+    @Test
+    void encodedPathsDoNotGetPastTheAdminToken() { // contract 1: the admin token guards every /api/ endpoint
+        for (String path : new String[] {"/%61pi/destinations/web/stats", "/api;x/destinations/web/stats",
+                "/api;/environments/test/events", "/a%70i/environments/test/event-types"}) {
+            int status = getWithout(path).status();
+            assertThat(status).as(path).isIn(400, 401, 404);
+        }
+    }
+
+    @Test
+    void aCredentialInTheQueryStringIsNotAccepted() { // 3.1: the credential is in the Authorization header
+        String user = unique("user");
+
+        Answer answer = post("/api/segment/webhook/web?Authorization=" + SECRET, track(user, ""));
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(eventsOf(user)).isEmpty();
+    }
+
+    @Test
+    void browsersMayPostToTheSegmentApiFromAnyOrigin() throws Exception { // 3.2: analytics.js works unchanged
+        HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/batch"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://shop.example")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type,authorization").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://shop.example");
+    }
+
+    @Test
+    void theServiceStillAnswersAfterAllOfThis() {
+        JsonNode health = getWithout("/actuator/health").json();
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+    }
+}
