@@ -33,7 +33,8 @@ public class ErrorAnswer implements Processor {
         int status;
         String message;
         Integer retryAfter;
-        if (caught instanceof RequestRejectedException rejected) {
+        RequestRejectedException rejected = refusalIn(caught);
+        if (rejected != null) {
             status = rejected.status();
             message = rejected.getMessage();
             retryAfter = rejected.retryAfterSeconds();
@@ -51,5 +52,15 @@ public class ErrorAnswer implements Processor {
             out.setHeader("Retry-After", String.valueOf(retryAfter));
         }
         out.setBody(JsonAnswers.error(message));
+    }
+
+    /** A refusal, also when a splitter or aggregator wrapped it in an exception of its own. */
+    private static RequestRejectedException refusalIn(Throwable caught) {
+        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RequestRejectedException rejected) {
+                return rejected;
+            }
+        }
+        return null;
     }
 }

@@ -155,6 +155,19 @@ class SegmentRoutesTest {
         assertThatThrownBy(() -> seenMessages.add(requestExchange(), key)).isInstanceOf(RequestRejectedException.class);
     }
 
+    @Test
+    void aRefusalWrappedByTheSplitterKeepsItsAnswer() throws Exception { // contract 3.3: the error names the problem
+        Exchange failed = requestExchange();
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new org.apache.camel.CamelExchangeException("Multicast processing failed",
+                failed, RequestRejectedException.saturated("a message of this request is being stored by another request", 2)));
+
+        errorAnswer.process(failed);
+
+        assertThat(failed.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(503);
+        assertThat(failed.getMessage().getHeader("Retry-After")).isEqualTo("2");
+        assertThat(failed.getMessage().getBody(String.class)).contains("being stored by another request");
+    }
+
     private Exchange requestExchange() {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(SeenMessages.CLAIMS, seenMessages.newClaims());
