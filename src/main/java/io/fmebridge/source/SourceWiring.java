@@ -60,7 +60,9 @@ public class SourceWiring {
 
     @Bean
     OutboxRepository outbox(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
-        return new OutboxRepository(jdbc, new TransactionTemplate(transactions), JSON);
+        OutboxRepository outbox = new OutboxRepository(jdbc, new TransactionTemplate(transactions), JSON);
+        outbox.resumeInterrupted();
+        return outbox;
     }
 
     @Bean

@@ -21,7 +21,7 @@ import io.fmebridge.source.OutboundMessage;
  * is sent again once the lease runs out.
  */
 public class OutboxRepository {
-    private static final long LEASE_MILLIS = 120_000;
+    private static final long LEASE_MILLIS = 60_000;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -41,6 +41,14 @@ public class OutboxRepository {
     }
 
     public record DeadLetterView(String messageId, String reason, String failedAt) {
+    }
+
+    /**
+     * At start, no batch of this process can be in flight: those left "sending" by a process that
+     * died are due again at once instead of when their lease runs out.
+     */
+    public int resumeInterrupted() {
+        return jdbc.update("UPDATE outbound_batch SET next_attempt_at = ? WHERE status = 'sending'", System.currentTimeMillis());
     }
 
     /** Hands a completed batch to the outbox. */

@@ -2,7 +2,6 @@ package io.fmebridge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,12 +29,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Contract 3.3: "a crash after this answer loses none of it". The service runs as its own
- * process; it is killed with SIGKILL while batches are arriving, started again on the same data
- * directory, and every batch that got a 200 must be stored, exactly once. Sending again what got
- * no answer must store nothing twice.
+ * Contract 3.3: "a crash after this answer loses none of it". The packaged service runs as its
+ * own process; it is killed with SIGKILL while batches are arriving, started again on the same
+ * data directory, and every batch that got a 200 must be stored, exactly once. Sending again what
+ * got no answer must store nothing twice.
  */
-class CrashDurabilityTest {
+class CrashDurabilityIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "crash-test-token";
     private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("web-api-key-1:".getBytes());
@@ -134,35 +133,8 @@ class CrashDurabilityTest {
         return ids;
     }
 
-    /** The service in a JVM of its own, on this test's classpath. */
     private Process start(Path dataDir, int port, String name) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        File log = new File("target/crash-test-" + name + ".log");
-        Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.fmebridge.Application",
-                "--server.port=" + port,
-                "--fme.data-dir=" + dataDir,
-                "--fme.integrations-file=src/test/resources/integrations-test.yml",
-                "--fme.admin-token=" + TOKEN)
-                .redirectErrorStream(true).redirectOutput(log).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("service exited at start; see " + log);
-            }
-            try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/actuator/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("service did not start within 90 s; see " + log);
+        return PackagedService.start(dataDir, port, "src/test/resources/integrations-test.yml", TOKEN, "crash-" + name);
     }
 
     private static int freePort() throws IOException {

@@ -1,0 +1,72 @@
+package io.fmebridge.store;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The packaged service ({@code target/*.jar}, built by {@code mvn package}) run as a process of its own. */
+final class PackagedService {
+    private PackagedService() {
+    }
+
+    static Path jar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("fme-segment-bridge-.*\\.jar"))
+                    .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no packaged jar in target/: run mvn verify"));
+        }
+    }
+
+    static Process start(Path dataDir, int port, String integrationsFile, String adminToken, String name, String... jvmAndArgs)
+            throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java));
+        List<String> appArgs = new ArrayList<>();
+        for (String a : jvmAndArgs) {
+            (a.startsWith("-X") || a.startsWith("-D") ? command : appArgs).add(a);
+        }
+        if (command.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
+            command.add("-Xmx512m");
+        }
+        command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port, "--fme.data-dir=" + dataDir,
+                "--fme.integrations-file=" + integrationsFile, "--fme.admin-token=" + adminToken));
+        command.addAll(appArgs);
+        File log = new File("target/" + name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("service exited at start; see " + log);
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/actuator/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("service did not start within 90 s; see " + log);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
