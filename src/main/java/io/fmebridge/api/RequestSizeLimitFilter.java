@@ -29,8 +29,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * <ul>
  * <li>the 500 KB limit of contract 3.3, enforced while reading: a declared length over it is
  * refused before any byte is read, a longer body as soon as the limit is passed;</li>
- * <li>a bound on ingestion requests in progress: beyond it the answer is 503 with
- * {@code Retry-After}, having kept nothing, instead of queueing without end;</li>
+ * <li>a bound on ingestion requests in progress, by count and by the bytes of their bodies:
+ * beyond it the answer is 503 with {@code Retry-After}, having kept nothing, instead of queueing
+ * without end or running out of memory;</li>
  * <li>on Segment ingestion paths, query parameters are hidden, so that a credential can only
  * come from a header or the body.</li>
  * </ul>
@@ -41,11 +42,13 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
     private final int maxBytes;
     private final int retryAfterSeconds;
     private final Semaphore inProgress;
+    private final Semaphore bufferedKb;
 
     public RequestSizeLimitFilter(FmeProperties properties) {
         this.maxBytes = properties.ingest().maxRequestBytes();
         this.retryAfterSeconds = properties.ingest().retryAfterSeconds();
         this.inProgress = new Semaphore(properties.ingest().maxConcurrentRequests());
+        this.bufferedKb = new Semaphore(Math.max(properties.ingest().maxBufferedBytes() / 1024, maxBytes / 1024 + 1));
     }
 
     @Override
@@ -64,7 +67,9 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         }
         String path = RequestPaths.of(request);
         boolean ingestion = RequestPaths.isIngestion(path);
-        if (ingestion && !inProgress.tryAcquire()) {
+        // a body of unknown length may be as long as the limit
+        int kb = (int) ((declared >= 0 ? declared : maxBytes) / 1024) + 1;
+        if (ingestion && !admit(kb)) {
             response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
             JsonAnswers.write(response, 503, "the service is saturated; nothing of this request was kept");
             return;
@@ -78,23 +83,44 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
             }
             chain.doFilter(new BufferedRequest(request, body, RequestPaths.isSegmentIngestion(path)), response);
             if (ingestion && request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new ReleaseWhenDone());
+                request.getAsyncContext().addListener(new ReleaseWhenDone(kb));
                 released = true; // the listener releases it when the answer is written
             }
         } finally {
             if (ingestion && !released) {
-                inProgress.release();
+                release(kb);
             }
         }
     }
 
+    private boolean admit(int kb) {
+        if (!inProgress.tryAcquire()) {
+            return false;
+        }
+        if (!bufferedKb.tryAcquire(kb)) {
+            inProgress.release();
+            return false;
+        }
+        return true;
+    }
+
+    private void release(int kb) {
+        bufferedKb.release(kb);
+        inProgress.release();
+    }
+
     private final class ReleaseWhenDone implements AsyncListener {
+        private final int kb;
         private boolean done;
+
+        ReleaseWhenDone(int kb) {
+            this.kb = kb;
+        }
 
         private synchronized void release() {
             if (!done) {
                 done = true;
-                inProgress.release();
+                RequestSizeLimitFilter.this.release(kb);
             }
         }
 

@@ -33,6 +33,7 @@ public record FmeProperties(
             @DefaultValue("4096") int queueCapacity,
             @DefaultValue("2") int retryAfterSeconds,
             @DefaultValue("256") int maxConcurrentRequests,
+            @DefaultValue("33554432") int maxBufferedBytes,
             @DefaultValue("true") boolean fsync) {
     }
 }
