@@ -48,6 +48,20 @@ public final class Credentials {
         return MessageDigest.isEqual(sha256(presented), sha256(expected));
     }
 
+    /** True when the presented secret hashes to {@code expectedHash}, compared in constant time. */
+    public static boolean matchesHash(String presented, String expectedHash) {
+        if (presented == null || expectedHash == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(hash(presented).getBytes(StandardCharsets.US_ASCII),
+                expectedHash.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** How inbound credentials are kept: the hex SHA-256 of the secret. */
+    public static String hash(String secret) {
+        return HexFormat.of().formatHex(sha256(secret));
+    }
+
     /** True when {@code signatureHex} is the hex HMAC-SHA1 of {@code bytes[offset, offset+length)}. */
     public static boolean signatureMatches(String signatureHex, String secret, byte[] bytes, int offset, int length) {
         if (signatureHex == null || secret == null) {

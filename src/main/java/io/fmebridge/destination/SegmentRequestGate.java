@@ -49,7 +49,7 @@ public final class SegmentRequestGate {
             throw RequestRejectedException.unauthorized(
                     "missing credential: send the webhook secret in the Authorization header");
         }
-        if (!Credentials.same(secret, destination.webhookSecret())) {
+        if (!Credentials.matchesHash(secret, destination.webhookSecretHash())) {
             throw RequestRejectedException.unauthorized("wrong credential for destination '" + destination.id() + "'");
         }
         if (destination.signingSecret() != null) {

@@ -2,7 +2,9 @@ package io.fmebridge.settings;
 
 /**
  * FME as a Segment destination (contract section 2, "destinations"), checked and ready to use.
- * Traffic type names are lower case.
+ * Traffic type names are lower case. The API key and webhook secret are kept only as their
+ * SHA-256 hashes ({@link io.fmebridge.destination.Credentials#hash}); the signing secret is kept
+ * as it is, since checking an HMAC needs it.
  */
 public record Destination(
         String id,
@@ -19,8 +21,8 @@ public record Destination(
         String pageEventTemplate,
         String screenEventTemplate,
         String groupTrafficType,
-        String apiKey,
-        String webhookSecret,
+        String apiKeyHash,
+        String webhookSecretHash,
         String signingSecret) {
 
     /** Which Segment identity field is the FME key. */

@@ -1,13 +1,11 @@
 package io.fmebridge.settings;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import io.fmebridge.destination.Credentials;
 
 /** One consistent, checked set of environments, destinations and sources, with look-ups. */
 public final class IntegrationSettings {
@@ -26,7 +24,7 @@ public final class IntegrationSettings {
         });
         destinations.forEach(d -> {
             this.destinations.put(d.id(), d);
-            destinationsByApiKeyDigest.put(digest(d.apiKey()), d);
+            destinationsByApiKeyDigest.put(d.apiKeyHash(), d);
         });
         sources.forEach(s -> {
             this.sources.put(s.id(), s);
@@ -72,11 +70,6 @@ public final class IntegrationSettings {
     }
 
     static String digest(String secret) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Credentials.hash(secret);
     }
 }

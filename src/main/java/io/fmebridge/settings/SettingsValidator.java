@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.fmebridge.destination.Credentials;
 import io.fmebridge.settings.IntegrationsFile.BatchEntry;
 import io.fmebridge.settings.IntegrationsFile.DestinationEntry;
 import io.fmebridge.settings.IntegrationsFile.EnvironmentEntry;
@@ -59,7 +60,7 @@ public final class SettingsValidator {
             if (!destinationIds.add(destination.id())) {
                 throw fail(where, "duplicate id '" + destination.id() + "'");
             }
-            if (!apiKeys.add(destination.apiKey())) {
+            if (!apiKeys.add(destination.apiKeyHash())) {
                 throw fail(where, "apiKey is already used by another destination; each key selects one destination");
             }
             destinations.add(destination);
@@ -146,7 +147,7 @@ public final class SettingsValidator {
         return new Destination(id, env.id(), trafficType, identity, anonymousTt,
                 flag(d.identify()), flag(d.track()), eventTypeIdField, valueField,
                 flag(d.namedPages()), flag(d.namedScreens()), pageTemplate, screenTemplate, groupTt,
-                apiKey, webhookSecret, signingSecret);
+                Credentials.hash(apiKey), Credentials.hash(webhookSecret), signingSecret);
     }
 
     private Source source(SourceEntry s, String where, Map<String, Environment> environments) {
