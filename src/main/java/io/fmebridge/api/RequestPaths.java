@@ -30,6 +30,11 @@ public final class RequestPaths {
                 || path.equals("/api/impressions/webhook");
     }
 
+    /** The query parameters an ingestion path takes; all others are hidden from the routes. */
+    public static java.util.Set<String> allowedParameters(String path) {
+        return path.equals("/api/impressions/webhook") ? java.util.Set.of("environment") : java.util.Set.of();
+    }
+
     /** Endpoints that take Segment messages: their credentials come from headers or the body only. */
     public static boolean isSegmentIngestion(String path) {
         return path.startsWith("/v1/") || path.startsWith("/api/segment/webhook/");

@@ -32,8 +32,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * <li>a bound on ingestion requests in progress, by count and by the bytes of their bodies:
  * beyond it the answer is 503 with {@code Retry-After}, having kept nothing, instead of queueing
  * without end or running out of memory;</li>
- * <li>on Segment ingestion paths, query parameters are hidden, so that a credential can only
- * come from a header or the body.</li>
+ * <li>on ingestion paths, query parameters are hidden (but the impressions webhook's
+ * {@code environment}), so that a credential can only come from a header or the body; and the
+ * body is read as JSON whatever type it declares, since {@code curl -d} declares a form.</li>
  * </ul>
  */
 @Component
@@ -81,7 +82,8 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
                 tooLarge(response);
                 return;
             }
-            chain.doFilter(new BufferedRequest(request, body, RequestPaths.isSegmentIngestion(path)), response);
+            chain.doFilter(ingestion ? new BufferedRequest(request, body, RequestPaths.allowedParameters(path))
+                    : new BufferedRequest(request, body, null), response);
             if (ingestion && request.isAsyncStarted()) {
                 request.getAsyncContext().addListener(new ReleaseWhenDone(kb));
                 released = true; // the listener releases it when the answer is written
@@ -169,12 +171,13 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private static final class BufferedRequest extends HttpServletRequestWrapper {
         private final byte[] body;
-        private final boolean hideParameters;
+        /** Query parameters that may pass; null passes all (not an ingestion path). */
+        private final java.util.Set<String> allowed;
 
-        BufferedRequest(HttpServletRequest request, byte[] body, boolean hideParameters) {
+        BufferedRequest(HttpServletRequest request, byte[] body, java.util.Set<String> allowed) {
             super(request);
             this.body = body;
-            this.hideParameters = hideParameters;
+            this.allowed = allowed;
         }
 
         @Override
@@ -188,28 +191,84 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         }
 
         @Override
+        public String getContentType() {
+            String type = super.getContentType();
+            if (allowed != null && type != null && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/"))) {
+                return "application/json";
+            }
+            return type;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return "Content-Type".equalsIgnoreCase(name) ? getContentType() : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            if ("Content-Type".equalsIgnoreCase(name)) {
+                String type = getContentType();
+                return type == null ? Collections.emptyEnumeration() : Collections.enumeration(java.util.List.of(type));
+            }
+            return super.getHeaders(name);
+        }
+
+        @Override
         public String getQueryString() {
-            return hideParameters ? null : super.getQueryString();
+            if (allowed == null) {
+                return super.getQueryString();
+            }
+            StringBuilder query = new StringBuilder();
+            getParameterMap().forEach((name, values) -> {
+                for (String value : values) {
+                    query.append(query.isEmpty() ? "" : "&").append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8))
+                            .append('=').append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            });
+            return query.isEmpty() ? null : query.toString();
         }
 
         @Override
         public String getParameter(String name) {
-            return hideParameters ? null : super.getParameter(name);
+            String[] values = getParameterMap().get(name);
+            return values == null || values.length == 0 ? null : values[0];
         }
 
         @Override
         public Map<String, String[]> getParameterMap() {
-            return hideParameters ? Map.of() : super.getParameterMap();
+            if (allowed == null) {
+                return super.getParameterMap();
+            }
+            Map<String, String[]> kept = new java.util.LinkedHashMap<>();
+            for (String name : allowed) {
+                String raw = super.getQueryString() == null ? null : queryValue(super.getQueryString(), name);
+                if (raw != null) {
+                    kept.put(name, new String[] {raw});
+                }
+            }
+            return kept;
+        }
+
+        /** Read from the query string alone: a form body is never parsed as parameters. */
+        private static String queryValue(String query, String name) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                if (key.equals(name)) {
+                    return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            return null;
         }
 
         @Override
         public Enumeration<String> getParameterNames() {
-            return hideParameters ? Collections.emptyEnumeration() : super.getParameterNames();
+            return Collections.enumeration(getParameterMap().keySet());
         }
 
         @Override
         public String[] getParameterValues(String name) {
-            return hideParameters ? null : super.getParameterValues(name);
+            return getParameterMap().get(name);
         }
 
         @Override

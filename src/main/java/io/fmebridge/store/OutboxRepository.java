@@ -117,28 +117,42 @@ public class OutboxRepository {
         });
     }
 
-    /** Sends a source's dead letters again, as new batches within the source's limits. Returns how many. */
+    /**
+     * Sends a source's dead letters again, as new batches within the source's limits. A message
+     * over Segment's 32 KB stays a dead letter: sending it would only fail its whole batch.
+     * Returns how many were sent again.
+     */
     public synchronized int replay(String sourceId, int maxMessages, int maxBytes) {
         return tx.execute(s -> {
             List<Map<String, Object>> rows = jdbc.queryForList(
                     "SELECT id, message_id, message FROM dead_letter WHERE source_id = ? ORDER BY id", sourceId);
             GatheredBatch batch = null;
             List<GatheredBatch> batches = new ArrayList<>();
+            List<Object[]> replayed = new ArrayList<>();
             for (Map<String, Object> row : rows) {
-                String message = String.valueOf(row.get("MESSAGE") != null ? row.get("MESSAGE") : row.get("message"));
-                String messageId = String.valueOf(row.get("MESSAGE_ID") != null ? row.get("MESSAGE_ID") : row.get("message_id"));
-                OutboundMessage m = new OutboundMessage(sourceId, messageId, message,
-                        message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                String message = String.valueOf(value(row, "message"));
+                String messageId = String.valueOf(value(row, "message_id"));
+                int size = message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (size > io.fmebridge.source.ImpressionIntake.MAX_MESSAGE_BYTES) {
+                    continue;
+                }
+                OutboundMessage m = new OutboundMessage(sourceId, messageId, message, size);
                 if (batch == null || !batch.fits(m)) {
                     batch = new GatheredBatch(sourceId, maxMessages, maxBytes, 0);
                     batches.add(batch);
                 }
                 batch.add(m);
+                replayed.add(new Object[] {value(row, "id")});
             }
             batches.forEach(this::enqueue);
-            jdbc.update("DELETE FROM dead_letter WHERE source_id = ?", sourceId);
-            return rows.size();
+            jdbc.batchUpdate("DELETE FROM dead_letter WHERE id = ?", replayed);
+            return replayed.size();
         });
+    }
+
+    private static Object value(Map<String, Object> row, String column) {
+        Object v = row.get(column.toUpperCase(java.util.Locale.ROOT));
+        return v != null ? v : row.get(column);
     }
 
     public SourceStats stats(String sourceId, long gathering) {

@@ -113,6 +113,25 @@ class HostileInputEndToEndTest extends RunningServiceTest {
     }
 
     @Test
+    void aBodyDeclaredAsAFormIsReadAsJson() throws Exception { // curl -d sends a form content type
+        String user = unique("user");
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/segment/webhook/web"))
+                .header("Authorization", SECRET).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(track(user, ""))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(eventsOf(user)).hasSize(1);
+    }
+
+    @Test
+    void anSdkKeyInTheQueryStringIsNotAccepted() { // 5.1: the SDK key is in the Authorization header
+        Answer answer = post("/api/testImpressions/bulk?Authorization=Bearer%20sdk-key-test-1",
+                "[{\"f\": \"flag\", \"i\": [{\"k\": \"k\", \"t\": \"on\", \"m\": 1}]}]");
+
+        assertThat(answer.status()).isEqualTo(401);
+    }
+
+    @Test
     void theServiceStillAnswersAfterAllOfThis() {
         JsonNode health = getWithout("/actuator/health").json();
         assertThat(health.path("status").asText()).isEqualTo("UP");

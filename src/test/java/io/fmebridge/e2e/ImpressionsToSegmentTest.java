@@ -143,6 +143,19 @@ class ImpressionsToSegmentTest extends SourceSideTest {
     }
 
     @Test
+    void aMessageOver32KbIsADeadLetterAndStaysOneOnReplay() { // 5.2: no message over 32 KB is ever sent
+        SEGMENT.accepts("big");
+        assertThat(sendImpressions("big", impressions("new_checkout", 1, "big-", "l".repeat(40_000))).status()).isEqualTo(200);
+
+        JsonNode letters = eventually(() -> get("/api/sources/big/dead-letters").json(), l -> l.size() == 1, Duration.ofSeconds(5));
+        assertThat(letters.get(0).path("reason").asText()).startsWith("message_too_large");
+        Answer replay = post("/api/sources/big/dead-letters/replay", "", "Authorization", "Bearer " + ADMIN_TOKEN);
+        assertThat(replay.json().path("replayed").asInt()).isZero();
+        assertThat(get("/api/sources/big/stats").json().path("deadLettered").asLong()).isEqualTo(1);
+        assertThat(SEGMENT.requests("big")).isEmpty();
+    }
+
+    @Test
     void everySourceOfTheEnvironmentGetsEveryImpression() { // 2: every source of an environment receives every impression
         SEGMENT.accepts("us");
         SEGMENT.accepts("eu");

@@ -50,7 +50,7 @@ abstract class SourceSideTest extends RunningServiceTest {
     private static Path settings() {
         wipe(Path.of("target/test-data/impressions"));
         StringBuilder yaml = new StringBuilder("environments:\n");
-        for (String env : List.of("count", "bytes", "time", "flaky", "broken", "refused", "fan", "mapping", "sdk")) {
+        for (String env : List.of("count", "bytes", "time", "flaky", "broken", "refused", "fan", "mapping", "sdk", "big")) {
             yaml.append("  - id: ").append(env).append("\n    name: Env ").append(env)
                     .append("\n    trafficTypes: [user, anonymous, account]\n    sdkKeys: [sdk-").append(env).append("]\n")
                     .append("    flagTrafficTypes: {guest_banner: anonymous}\n");
@@ -66,6 +66,7 @@ abstract class SourceSideTest extends RunningServiceTest {
         source(yaml, "fan-eu", "fan", SEGMENT.base("eu"), 100, 460000, "100ms");
         source(yaml, "mapping", "mapping", SEGMENT.base("mapping"), 100, 460000, "100ms");
         source(yaml, "sdk", "sdk", SEGMENT.base("sdk"), 100, 460000, "100ms");
+        source(yaml, "big", "big", SEGMENT.base("big"), 100, 460000, "100ms");
         try {
             Path file = Files.createTempFile("integrations-impressions", ".yml");
             Files.writeString(file, yaml);
