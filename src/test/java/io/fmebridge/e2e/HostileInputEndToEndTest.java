@@ -132,6 +132,43 @@ class HostileInputEndToEndTest extends RunningServiceTest {
     }
 
     @Test
+    void anOversizedBodyIsRefusedBeforeItIsRead() throws Exception { // 3.3: the limit holds while reading
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(5000);
+            var out = socket.getOutputStream();
+            // announce 10 MB and send none of it: the answer must not wait for the body
+            out.write(("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Authorization: " + basic("web-api-key-1") + "\r\nContent-Length: 10000000\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
+    void aChunkedBodyIsCutOffAtTheLimit() throws Exception { // 3.3: no Content-Length to trust
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(5000);
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Authorization: " + basic("web-api-key-1") + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = "x".repeat(64 * 1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int i = 0; i < 9; i++) { // 576 KB, more than the limit, and never the closing chunk
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
     void theServiceStillAnswersAfterAllOfThis() {
         JsonNode health = getWithout("/actuator/health").json();
         assertThat(health.path("status").asText()).isEqualTo("UP");
