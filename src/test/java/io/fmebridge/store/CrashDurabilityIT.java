@@ -39,7 +39,7 @@ class CrashDurabilityIT {
     private static final String TOKEN = "crash-test-token";
     private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("web-api-key-1:".getBytes());
     private static final int SENDERS = 8;
-    private static final int MESSAGES_PER_BATCH = 25;
+    private static final int MESSAGES_PER_BATCH = 50;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -70,7 +70,12 @@ class CrashDurabilityIT {
                     }
                 });
             }
-            Thread.sleep(1500 + ThreadLocalRandom.current().nextInt(1500));
+            // thousands of messages answered, then the kill at a random moment
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (answered.size() * MESSAGES_PER_BATCH < 2000 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(ThreadLocalRandom.current().nextInt(700));
             service.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
             service.waitFor(10, TimeUnit.SECONDS);
         } finally {

@@ -89,7 +89,11 @@ class ImpressionCrashIT {
                     }
                 });
             }
-            Thread.sleep(1500 + ThreadLocalRandom.current().nextInt(1500));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (accepted.size() < 2000 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(ThreadLocalRandom.current().nextInt(700));
             service.destroyForcibly();
             service.waitFor(10, TimeUnit.SECONDS);
         } finally {
