@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fmebridge.destination.SegmentMessageMapper;
+import io.fmebridge.operations.FmeMetrics;
 import io.fmebridge.destination.SegmentRequestGate;
 import io.fmebridge.destination.SegmentRequestParser;
 import io.fmebridge.settings.FmeProperties;
@@ -63,11 +64,11 @@ public class Wiring {
 
     @Bean(destroyMethod = "close")
     GroupCommitWriter groupCommitWriter(DataSource dataSource, SeenMessages seenMessages, FmeProperties properties,
-                                        @Value("${spring.datasource.url}") String url) {
+                                        @Value("${spring.datasource.url}") String url, FmeMetrics metrics) {
         // H2 keeps a commit in memory until the store is written: write it (and fsync) per group.
         String flush = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
                 ? (properties.ingest().fsync() ? "CHECKPOINT SYNC" : "CHECKPOINT") : null;
         return new GroupCommitWriter(dataSource, seenMessages, properties.ingest().queueCapacity(),
-                properties.ingest().retryAfterSeconds(), flush);
+                properties.ingest().retryAfterSeconds(), flush, metrics::committed);
     }
 }

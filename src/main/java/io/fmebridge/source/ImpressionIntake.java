@@ -55,6 +55,7 @@ public final class ImpressionIntake {
                     pieces.add(piece);
                 }
                 piece.add(message);
+                writes.accepted().merge(source.id(), 1, Integer::sum);
             }
         }
         return new Intake(pieces, writes);

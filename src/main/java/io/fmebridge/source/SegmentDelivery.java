@@ -7,6 +7,7 @@ import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fmebridge.operations.FmeMetrics;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.settings.Source;
 import io.fmebridge.source.DeliveryPolicy.Decision;
@@ -23,11 +24,13 @@ public final class SegmentDelivery {
     private final SettingsRegistry settings;
     private final OutboxRepository outbox;
     private final DeliveryPolicy policy;
+    private final FmeMetrics metrics;
 
-    public SegmentDelivery(SettingsRegistry settings, OutboxRepository outbox, DeliveryPolicy policy) {
+    public SegmentDelivery(SettingsRegistry settings, OutboxRepository outbox, DeliveryPolicy policy, FmeMetrics metrics) {
         this.settings = settings;
         this.outbox = outbox;
         this.policy = policy;
+        this.metrics = metrics;
     }
 
     public String url(ClaimedBatch batch) {
@@ -56,8 +59,13 @@ public final class SegmentDelivery {
         long first = batch.firstAttemptAt() == null ? now : batch.firstAttemptAt();
         Decision decision = policy.decide(status, retryAfter, answer, batch.attempts() + 1, first, now);
         switch (decision.outcome()) {
-            case DELIVERED -> outbox.delivered(batch);
+            case DELIVERED -> {
+                outbox.delivered(batch);
+                metrics.sourceMessages(batch.sourceId(), "delivered", batch.count());
+                metrics.sourceDeliveryLatency(batch.sourceId(), java.time.Duration.ofMillis(Math.max(0, now - batch.createdAt())));
+            }
             case RETRY -> {
+                metrics.sourceRetried(batch.sourceId());
                 log.info("Source {}: batch {} of {} messages not delivered ({}); retrying in {} ms",
                         batch.sourceId(), batch.id(), batch.count(), decision.reason(), decision.delayMillis());
                 outbox.retry(batch, first, decision.delayMillis(), decision.reason());
@@ -66,6 +74,7 @@ public final class SegmentDelivery {
                 log.warn("Source {}: batch {} of {} messages dead-lettered: {}", batch.sourceId(), batch.id(), batch.count(),
                         decision.reason());
                 outbox.deadLetter(batch, decision.reason());
+                metrics.sourceMessages(batch.sourceId(), "dead_lettered", batch.count());
             }
         }
     }

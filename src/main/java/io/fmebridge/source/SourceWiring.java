@@ -66,10 +66,11 @@ public class SourceWiring {
     }
 
     @Bean
-    SegmentDelivery segmentDelivery(SettingsRegistry settings, OutboxRepository outbox, FmeProperties properties) {
+    SegmentDelivery segmentDelivery(SettingsRegistry settings, OutboxRepository outbox, FmeProperties properties,
+                                    io.fmebridge.operations.FmeMetrics metrics) {
         FmeProperties.Delivery d = properties.delivery();
         return new SegmentDelivery(settings, outbox, new DeliveryPolicy(d.maxRetryTime(), d.initialBackoff(), d.maxBackoff(),
-                () -> ThreadLocalRandom.current().nextDouble()));
+                () -> ThreadLocalRandom.current().nextDouble()), metrics);
     }
 
     @Bean

@@ -50,6 +50,7 @@ public class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final int retryAfterSeconds;
     private final String flushStatement;
+    private final java.util.function.Consumer<WriteSet> onCommitted;
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -57,9 +58,10 @@ public class GroupCommitWriter implements AutoCloseable {
     }
 
     public GroupCommitWriter(DataSource dataSource, SeenMessages seenMessages, int queueCapacity, int retryAfterSeconds,
-                             String flushStatement) {
+                             String flushStatement, java.util.function.Consumer<WriteSet> onCommitted) {
         this.dataSource = dataSource;
         this.flushStatement = flushStatement;
+        this.onCommitted = onCommitted;
         this.seenMessages = seenMessages;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.retryAfterSeconds = retryAfterSeconds;
@@ -134,6 +136,7 @@ public class GroupCommitWriter implements AutoCloseable {
             List<Pending> committed = commitGroup(group);
             flush();
             committed.forEach(p -> p.done().complete(null));
+            committed.forEach(p -> onCommitted.accept(p.writeSet()));
         } catch (SQLException flushFailure) {
             // Committed but perhaps not on disk: don't answer 200, and don't write it again either.
             log.warn("Could not write the store to disk: {}", flushFailure.toString());

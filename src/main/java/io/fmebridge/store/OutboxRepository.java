@@ -34,7 +34,8 @@ public class OutboxRepository {
     }
 
     /** A batch claimed for one attempt. {@code messages} is the JSON array text of its messages. */
-    public record ClaimedBatch(long id, String sourceId, String messages, int count, int attempts, Long firstAttemptAt) {
+    public record ClaimedBatch(long id, String sourceId, String messages, int count, int attempts, Long firstAttemptAt,
+                               long createdAt) {
     }
 
     public record SourceStats(long pending, long delivered, long retrying, long deadLettered, long batchesSent, String lastError) {
@@ -72,9 +73,9 @@ public class OutboxRepository {
             int won = jdbc.update("UPDATE outbound_batch SET status = 'sending', next_attempt_at = ? WHERE id = ? "
                     + "AND status IN ('pending', 'retrying', 'sending') AND next_attempt_at <= ?", now + LEASE_MILLIS, id, now);
             if (won == 1) {
-                claimed.addAll(jdbc.query("SELECT id, source_id, messages, message_count, attempts, first_attempt_at "
+                claimed.addAll(jdbc.query("SELECT id, source_id, messages, message_count, attempts, first_attempt_at, created_at "
                         + "FROM outbound_batch WHERE id = ?", (rs, i) -> new ClaimedBatch(rs.getLong(1), rs.getString(2),
-                        rs.getString(3), rs.getInt(4), rs.getInt(5), (Long) rs.getObject(6, Long.class)), id));
+                        rs.getString(3), rs.getInt(4), rs.getInt(5), (Long) rs.getObject(6, Long.class), rs.getLong(7)), id));
             }
         }
         return claimed;

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
         "fme.integrations-file=src/test/resources/integrations-test.yml",
         "fme.data-dir=" + RunningServiceTest.DATA_DIR,
         "fme.admin-token=" + RunningServiceTest.ADMIN_TOKEN,
+        "management.prometheus.metrics.export.enabled=true", // tests switch metrics export off by default
 })
 public abstract class RunningServiceTest {
     static final String DATA_DIR = "target/test-data/e2e";

@@ -1,0 +1,77 @@
+package io.fmebridge.operations;
+
+import java.time.Duration;
+
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The product's own counters, per destination and per source, as Micrometer meters (and so in
+ * {@code /actuator/prometheus}). They count from the start of the process; the stats endpoints
+ * count from the start of the database.
+ */
+@Component
+public class FmeMetrics {
+    private final MeterRegistry registry;
+
+    public FmeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counts what a group commit has just written. */
+    public void committed(io.fmebridge.store.WriteSet writeSet) {
+        for (io.fmebridge.destination.MappingResult r : writeSet.results()) {
+            destinationMessages(r.destinationId(), "received", 1);
+            if (r.stored()) {
+                destinationMessages(r.destinationId(), "stored", 1);
+            }
+            if (r.duplicate()) {
+                destinationMessages(r.destinationId(), "duplicate", 1);
+            }
+            r.drops().forEach(d -> destinationDropped(d.destinationId(), d.reason().code(), 1));
+        }
+        for (io.fmebridge.source.ImpressionWrites w : writeSet.impressions()) {
+            w.accepted().forEach((source, count) -> sourceMessages(source, "accepted", count));
+            w.deadLetters().forEach(d -> sourceMessages(d.sourceId(), "dead_lettered", 1));
+        }
+    }
+
+    /** Segment messages of a destination: {@code received}, {@code stored} or {@code duplicate}. */
+    public void destinationMessages(String destinationId, String outcome, long count) {
+        if (count > 0) {
+            Counter.builder("fme.destination.messages").description("Segment messages taken in, by outcome")
+                    .tag("destination", destinationId).tag("outcome", outcome).register(registry).increment(count);
+        }
+    }
+
+    /** Messages, events or attributes of a destination that were not stored, by reason. */
+    public void destinationDropped(String destinationId, String reason, long count) {
+        if (count > 0) {
+            Counter.builder("fme.destination.dropped").description("Drops recorded, by reason")
+                    .tag("destination", destinationId).tag("reason", reason).register(registry).increment(count);
+        }
+    }
+
+    /** get_treatment messages of a source: {@code accepted}, {@code delivered} or {@code dead_lettered}. */
+    public void sourceMessages(String sourceId, String outcome, long count) {
+        if (count > 0) {
+            Counter.builder("fme.source.messages").description("get_treatment messages, by outcome")
+                    .tag("source", sourceId).tag("outcome", outcome).register(registry).increment(count);
+        }
+    }
+
+    /** A batch attempt that will be tried again. */
+    public void sourceRetried(String sourceId) {
+        Counter.builder("fme.source.retries").description("Batch attempts that will be retried")
+                .tag("source", sourceId).register(registry).increment();
+    }
+
+    /** From a batch's completion to Segment's acknowledgement. */
+    public void sourceDeliveryLatency(String sourceId, Duration latency) {
+        Timer.builder("fme.source.delivery.latency").description("From a complete batch to Segment's 2xx")
+                .tag("source", sourceId).register(registry).record(latency);
+    }
+}

@@ -1,0 +1,57 @@
+package io.fmebridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** Contract 6: /actuator/prometheus has the counters of the stats endpoints, and the routes' timings. */
+class MetricsEndToEndTest extends RunningServiceTest {
+
+    private double metric(String text, String name, String... labels) {
+        double total = 0;
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(name + "{")) {
+                continue;
+            }
+            boolean all = true;
+            for (String label : labels) {
+                all &= line.contains(label);
+            }
+            if (all) {
+                Matcher value = Pattern.compile("} ([0-9.eE+-]+)$").matcher(line);
+                if (value.find()) {
+                    total += Double.parseDouble(value.group(1));
+                }
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void prometheusCountsWhatTheDestinationTookIn() {
+        String before = getWithout("/actuator/prometheus").body();
+        String user = unique("user");
+        String id = unique("m");
+        post("/v1/batch", "{\"batch\": [{\"type\": \"track\", \"event\": \"a\", \"userId\": \"" + user + "\", \"messageId\": \"" + id + "\"},"
+                + "{\"type\": \"track\", \"event\": \"a\", \"userId\": \"" + user + "\", \"messageId\": \"" + id + "\"},"
+                + "{\"type\": \"track\", \"userId\": \"" + user + "\"}]}", "Authorization", basic("web-api-key-1"));
+
+        Answer answer = getWithout("/actuator/prometheus");
+        assertThat(answer.status()).isEqualTo(200);
+        String after = answer.body();
+        String dest = "destination=\"web\"";
+        assertThat(metric(after, "fme_destination_messages_total", dest, "outcome=\"received\"")
+                - metric(before, "fme_destination_messages_total", dest, "outcome=\"received\"")).isEqualTo(3);
+        assertThat(metric(after, "fme_destination_messages_total", dest, "outcome=\"stored\"")
+                - metric(before, "fme_destination_messages_total", dest, "outcome=\"stored\"")).isEqualTo(1);
+        assertThat(metric(after, "fme_destination_messages_total", dest, "outcome=\"duplicate\"")
+                - metric(before, "fme_destination_messages_total", dest, "outcome=\"duplicate\"")).isEqualTo(1);
+        assertThat(metric(after, "fme_destination_dropped_total", dest, "reason=\"missing_event_type_id\"")
+                - metric(before, "fme_destination_dropped_total", dest, "reason=\"missing_event_type_id\"")).isEqualTo(1);
+        // the routes' timings
+        assertThat(after).containsPattern("(?m)^camel_\\w*route\\w*\\{.*routeId=\"segment-ingest\"");
+    }
+}
