@@ -59,8 +59,9 @@ public class SourceWiring {
     }
 
     @Bean
-    OutboxRepository outbox(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
-        OutboxRepository outbox = new OutboxRepository(jdbc, new TransactionTemplate(transactions), JSON);
+    OutboxRepository outbox(JdbcTemplate jdbc, PlatformTransactionManager transactions,
+                            io.fmebridge.operations.SourcePauses pauses) {
+        OutboxRepository outbox = new OutboxRepository(jdbc, new TransactionTemplate(transactions), JSON, pauses::paused);
         outbox.resumeInterrupted();
         return outbox;
     }

@@ -27,7 +27,11 @@ public class OutboxRepository {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
 
-    public OutboxRepository(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json) {
+    private final java.util.function.Supplier<java.util.Set<String>> pauses;
+
+    public OutboxRepository(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json,
+                            java.util.function.Supplier<java.util.Set<String>> pausedSources) {
+        this.pauses = pausedSources;
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
@@ -63,11 +67,20 @@ public class OutboxRepository {
                 batch.size(), now, now);
     }
 
-    /** Batches due for an attempt, each claimed by this caller alone. */
+    /** Batches due for an attempt, each claimed by this caller alone; none of a paused source. */
     public List<ClaimedBatch> claimDue(int limit) {
         long now = System.currentTimeMillis();
-        List<Long> due = jdbc.queryForList("SELECT id FROM outbound_batch WHERE status IN ('pending', 'retrying', 'sending') "
-                + "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", Long.class, now, limit);
+        java.util.Set<String> paused = pauses.get();
+        StringBuilder sql = new StringBuilder("SELECT id FROM outbound_batch WHERE status IN ('pending', 'retrying', 'sending') "
+                + "AND next_attempt_at <= ?");
+        List<Object> args = new ArrayList<>(List.of(now));
+        if (!paused.isEmpty()) {
+            sql.append(" AND source_id NOT IN (").append(String.join(", ", java.util.Collections.nCopies(paused.size(), "?"))).append(')');
+            args.addAll(paused);
+        }
+        sql.append(" ORDER BY next_attempt_at, id LIMIT ?");
+        args.add(limit);
+        List<Long> due = jdbc.queryForList(sql.toString(), Long.class, args.toArray());
         List<ClaimedBatch> claimed = new ArrayList<>();
         for (Long id : due) {
             int won = jdbc.update("UPDATE outbound_batch SET status = 'sending', next_attempt_at = ? WHERE id = ? "
