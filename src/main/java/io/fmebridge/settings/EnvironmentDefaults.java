@@ -1,0 +1,48 @@
+package io.fmebridge.settings;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Defaults worked out from other settings. Points the embedded H2 database at {@code fme.data-dir} unless {@code spring.datasource.url}
+ * is given. Durability of what a request writes comes from the group commit, which writes the
+ * store to the file after each commit (see {@code GroupCommitWriter}).
+ */
+public class EnvironmentDefaults implements EnvironmentPostProcessor {
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        excludeSwitchedOffFlows(environment);
+        if (environment.getProperty("spring.datasource.url") != null) {
+            return;
+        }
+        Path dataDir = Path.of(environment.getProperty("fme.data-dir", "data")).toAbsolutePath().normalize();
+        String url = "jdbc:h2:file:" + dataDir.resolve("fme");
+        environment.getPropertySources().addLast(new MapPropertySource("fmeDataDir",
+                Map.of("spring.datasource.url", url, "spring.datasource.username", "sa", "spring.datasource.password", "")));
+    }
+
+    /**
+     * {@code fme.flows.destination=false} leaves out the Segment -> FME routes ({@code segment-*.yaml}),
+     * {@code fme.flows.source=false} the FME -> Segment ones ({@code impressions-*.yaml}), so that
+     * one deployment can run one side alone.
+     */
+    private static void excludeSwitchedOffFlows(ConfigurableEnvironment environment) {
+        String dir = environment.getProperty("fme.routes-dir", "routes");
+        java.util.List<String> excluded = new java.util.ArrayList<>();
+        if (!environment.getProperty("fme.flows.destination", Boolean.class, true)) {
+            excluded.add("file:" + dir + "/segment-*.yaml");
+        }
+        if (!environment.getProperty("fme.flows.source", Boolean.class, true)) {
+            excluded.add("file:" + dir + "/impressions-*.yaml");
+        }
+        if (!excluded.isEmpty() && environment.getProperty("camel.main.routes-exclude-pattern") == null) {
+            environment.getPropertySources().addFirst(new MapPropertySource("fmeFlows",
+                    Map.of("camel.main.routes-exclude-pattern", String.join(",", excluded))));
+        }
+    }
+}
