@@ -64,11 +64,15 @@ public class Wiring {
 
     @Bean(destroyMethod = "close")
     GroupCommitWriter groupCommitWriter(DataSource dataSource, SeenMessages seenMessages, FmeProperties properties,
-                                        @Value("${spring.datasource.url}") String url, FmeMetrics metrics) {
+                                        @Value("${spring.datasource.url}") String url, FmeMetrics metrics,
+                                        io.fmebridge.operations.CommitLog commitLog) {
         // H2 keeps a commit in memory until the store is written: write it (and fsync) per group.
         String flush = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
                 ? (properties.ingest().fsync() ? "CHECKPOINT SYNC" : "CHECKPOINT") : null;
         return new GroupCommitWriter(dataSource, seenMessages, properties.ingest().queueCapacity(),
-                properties.ingest().retryAfterSeconds(), flush, metrics::committed);
+                properties.ingest().retryAfterSeconds(), flush, written -> {
+                    metrics.committed(written);
+                    commitLog.committed(written);
+                });
     }
 }

@@ -39,7 +39,8 @@ public class ErrorAnswer implements Processor {
             message = rejected.getMessage();
             retryAfter = rejected.retryAfterSeconds();
         } else {
-            log.warn("Route {} failed; answered 503", exchange.getFromRouteId(), caught);
+            log.warn("route={} destination={} failed; answered 503", exchange.getFromRouteId(),
+                    exchange.getMessage().getHeader("destinationId"), caught);
             status = 503;
             message = "the service could not take this request now; retry later";
             retryAfter = retryAfterSeconds;

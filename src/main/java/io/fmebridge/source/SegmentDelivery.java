@@ -66,17 +66,27 @@ public final class SegmentDelivery {
             }
             case RETRY -> {
                 metrics.sourceRetried(batch.sourceId());
-                log.info("Source {}: batch {} of {} messages not delivered ({}); retrying in {} ms",
+                log.info("source={} batch={} messages={} not delivered ({}); retrying in {} ms",
                         batch.sourceId(), batch.id(), batch.count(), decision.reason(), decision.delayMillis());
                 outbox.retry(batch, first, decision.delayMillis(), decision.reason());
             }
             case DEAD -> {
-                log.warn("Source {}: batch {} of {} messages dead-lettered: {}", batch.sourceId(), batch.id(), batch.count(),
-                        decision.reason());
+                log.warn("source={} batch={} messages={} dead-lettered: {}; messageIds={}", batch.sourceId(), batch.id(),
+                        batch.count(), decision.reason(), messageIds(batch));
                 outbox.deadLetter(batch, decision.reason());
                 metrics.sourceMessages(batch.sourceId(), "dead_lettered", batch.count());
             }
         }
+    }
+
+    /** The batch's messageIds, so that a dead letter can be found in the log by its id. */
+    private static String messageIds(ClaimedBatch batch) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"messageId\":\"([^\"]+)\"").matcher(batch.messages());
+        java.util.StringJoiner ids = new java.util.StringJoiner(",");
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids.toString();
     }
 
     private Source source(ClaimedBatch batch) {

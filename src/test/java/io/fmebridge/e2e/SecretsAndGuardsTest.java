@@ -61,6 +61,14 @@ class SecretsAndGuardsTest extends RunningServiceTest {
     }
 
     @Test
+    void dropsCanBeFoundInTheLogByDestinationAndMessageId(CapturedOutput output) { // contract 6: searchable logs
+        String id = unique("findme");
+        post("/v1/track", "{\"userId\": \"u\", \"messageId\": \"" + id + "\"}", "Authorization", basic("web-api-key-1"));
+
+        assertThat(output.getAll()).contains("destination=web messageId=" + id + " reason=missing_event_type_id");
+    }
+
+    @Test
     void noSecretAppearsInLogsOrAnswers(CapturedOutput output) {
         String user = unique("user");
         String message = "{\"type\": \"track\", \"event\": \"e\", \"userId\": \"" + user + "\"}";
