@@ -381,15 +381,38 @@ public final class SegmentMessageMapper {
         double v;
         if (node.isNumber()) {
             v = node.doubleValue();
-        } else if (node.isTextual() && NUMERIC.matcher(node.asText().trim()).matches()) {
-            v = Double.parseDouble(node.asText().trim());
+        } else if (node.isTextual()) {
+            Double parsed = numeric(node.asText().trim());
+            if (parsed == null) {
+                return null;
+            }
+            v = parsed;
         } else {
             return null;
         }
         return Double.isFinite(v) ? v : null;
     }
 
-    private static final Pattern NUMERIC = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+    /**
+     * A decimal number written as text ("12.5", "-3", "1e3"), else null. No regular expression:
+     * a long run of digits must cost linear time, not backtracking.
+     */
+    static Double numeric(String text) {
+        if (text.isEmpty() || text.length() > 64) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+                return null; // also keeps out NaN, Infinity and hex, which Double.parseDouble would take
+            }
+        }
+        try {
+            return new java.math.BigDecimal(text).doubleValue();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
 
     /**
      * When the message was sent: {@code timestamp}; else {@code originalTimestamp} corrected for

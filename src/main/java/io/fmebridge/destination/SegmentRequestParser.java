@@ -72,6 +72,9 @@ public final class SegmentRequestParser {
             throw RequestRejectedException.badRequest("body is not valid JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw RequestRejectedException.badRequest("body could not be read: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            // Jackson reads a number like 1e99999999999 into a BigDecimal and fails outside its own exceptions
+            throw RequestRejectedException.badRequest("body has a number too large to read (its exponent or its digits)");
         }
     }
 
@@ -83,6 +86,9 @@ public final class SegmentRequestParser {
             String name = parser.currentName();
             JsonToken valueToken = parser.nextToken();
             if ("batch".equals(name) && valueToken == JsonToken.START_ARRAY) {
+                if (batch != null) {
+                    throw RequestRejectedException.badRequest("batch appears twice in the body");
+                }
                 batch = readArray(parser, defaultType);
             } else {
                 fields.set(name, mapper.readTree(parser));

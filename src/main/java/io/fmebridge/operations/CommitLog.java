@@ -22,14 +22,26 @@ public class CommitLog {
         for (MappingResult result : writeSet.results()) {
             for (Drop drop : result.drops()) {
                 if (drop.reason() == DropReason.DUPLICATE) {
-                    log.debug("destination={} messageId={} reason={}", drop.destinationId(), drop.messageId(), drop.reason().code());
+                    log.debug("destination={} messageId={} reason={}", drop.destinationId(), clean(drop.messageId()),
+                            drop.reason().code());
                 } else {
-                    log.info("destination={} messageId={} reason={} detail={}", drop.destinationId(), drop.messageId(),
-                            drop.reason().code(), drop.detail());
+                    log.info("destination={} messageId={} reason={} detail={}", drop.destinationId(), clean(drop.messageId()),
+                            drop.reason().code(), clean(drop.detail()));
                 }
             }
         }
         writeSet.impressions().forEach(w -> w.deadLetters().forEach(d ->
                 log.info("source={} messageId={} dead-lettered: {}", d.sourceId(), d.messageId(), d.reason())));
+    }
+
+    /** Text from a message as one printable line: no forged log lines, no control bytes. */
+    static String clean(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> out.append(Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE
+                || Character.getType(c) == Character.FORMAT ? "?" : Character.toString(c)));
+        return out.toString();
     }
 }

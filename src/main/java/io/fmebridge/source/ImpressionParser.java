@@ -113,6 +113,8 @@ public final class ImpressionParser {
             throw RequestRejectedException.badRequest("body is not valid JSON" + at);
         } catch (IOException e) {
             throw RequestRejectedException.badRequest("body could not be read");
+        } catch (NumberFormatException e) {
+            throw RequestRejectedException.badRequest("body has a number that can't be read");
         }
     }
 
