@@ -2,7 +2,10 @@ package io.fmebridge.destination;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** An FME event, as stored and as the query API shows it (contract 3.4, 4). Times are epoch ms. */
+/**
+ * An FME event, as stored and as the query API shows it (contract 3.4, 4). Times are epoch ms.
+ * {@code propertiesJson} is {@code properties} as written once, for the size check and the store.
+ */
 public record FmeEvent(
         String environmentId,
         String destinationId,
@@ -13,5 +16,6 @@ public record FmeEvent(
         long timestamp,
         ObjectNode properties,
         String messageId,
-        long receivedAt) {
+        long receivedAt,
+        String propertiesJson) {
 }

@@ -1,7 +1,5 @@
 package io.fmebridge.destination;
 
-import java.util.UUID;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,10 +23,5 @@ public record SegmentMessage(int ordinal, ObjectNode json, int sizeBytes, String
 
     public static SegmentMessage refused(int ordinal, int sizeBytes, String messageId, DropReason reason, String detail) {
         return new SegmentMessage(ordinal, null, sizeBytes, null, messageId, reason, detail);
-    }
-
-    /** The id duplicates are recognised by: the messageId, or a fresh one for a message without. */
-    public String dedupeId() {
-        return messageId != null ? messageId : "no-message-id-" + UUID.randomUUID();
     }
 }

@@ -1,6 +1,5 @@
 package io.fmebridge.destination;
 
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -208,7 +207,8 @@ public final class SegmentMessageMapper {
         if (flat.size() > MAX_PROPERTIES) {
             return r.drop(DropReason.PROPERTIES_TOO_LARGE, "event has " + flat.size() + " properties; the limit is " + MAX_PROPERTIES);
         }
-        int bytes = utf8Length(flat);
+        String propertiesJson = write(flat);
+        int bytes = utf8Length(propertiesJson);
         if (bytes > MAX_PROPERTIES_BYTES) {
             return r.drop(DropReason.PROPERTIES_TOO_LARGE, "properties are " + bytes + " bytes; the limit is " + MAX_PROPERTIES_BYTES);
         }
@@ -222,7 +222,7 @@ public final class SegmentMessageMapper {
         }
         for (Identity k : keys) {
             r.events.add(new FmeEvent(ctx.environment().id(), ctx.destination().id(), k.trafficType(), k.key(),
-                    eventTypeId, value, time, flat, m.messageId(), ctx.receivedAt()));
+                    eventTypeId, value, time, flat, m.messageId(), ctx.receivedAt(), propertiesJson));
         }
         return r.done();
     }
@@ -454,12 +454,31 @@ public final class SegmentMessageMapper {
         }
     }
 
-    private int utf8Length(ObjectNode node) {
+    private String write(ObjectNode node) {
         try {
-            return json.writeValueAsBytes(node).length;
+            return json.writeValueAsString(node);
         } catch (JsonProcessingException e) {
-            return node.toString().getBytes(StandardCharsets.UTF_8).length;
+            return node.toString();
         }
+    }
+
+    /** UTF-8 length without encoding the text again. */
+    private static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private static String abbreviate(String s) {

@@ -164,13 +164,13 @@ public final class SegmentRequestParser {
         }
         JsonNode own = message.get(field);
         if (own == null || own.isNull()) {
-            message.set(field, shared.deepCopy());
+            message.set(field, shared); // shared, not copied: nothing changes a message once read
         } else if (own instanceof ObjectNode ownObject && shared.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> it = shared.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!ownObject.has(e.getKey())) {
-                    ownObject.set(e.getKey(), e.getValue().deepCopy());
+                    ownObject.set(e.getKey(), e.getValue());
                 }
             }
         }

@@ -225,7 +225,7 @@ public class GroupCommitWriter implements AutoCloseable {
                     ps.setDouble(6, e.value());
                 }
                 ps.setLong(7, e.timestamp());
-                ps.setString(8, e.properties().toString());
+                ps.setString(8, e.propertiesJson());
                 ps.setString(9, e.messageId());
                 ps.setLong(10, e.receivedAt());
                 ps.addBatch();

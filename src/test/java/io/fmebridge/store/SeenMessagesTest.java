@@ -1,0 +1,69 @@
+package io.fmebridge.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** Contract 3.4, duplicates: a messageId is remembered per destination for fme.dedupe-window, then forgotten. */
+class SeenMessagesTest {
+    private static final long HOUR = Duration.ofHours(1).toMillis();
+    private JdbcTemplate jdbc;
+    private SeenMessages seen;
+
+    @BeforeEach
+    void database() {
+        jdbc = new JdbcTemplate(new DriverManagerDataSource("jdbc:h2:mem:seen-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""));
+        jdbc.execute("CREATE TABLE seen_message (destination_id VARCHAR(100) NOT NULL, message_id VARCHAR(200) NOT NULL, "
+                + "seen_at BIGINT NOT NULL, PRIMARY KEY (destination_id, message_id))");
+        seen = new SeenMessages(jdbc, Duration.ofHours(24), 2);
+    }
+
+    private Exchange request() {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(SeenMessages.CLAIMS, seen.newClaims());
+        return exchange;
+    }
+
+    private void taken(String destination, String messageId, long agoMillis) {
+        jdbc.update("INSERT INTO seen_message VALUES (?, ?, ?)", destination, messageId, System.currentTimeMillis() - agoMillis);
+    }
+
+    @Test
+    void aMessageIdTakenInWithinTheWindowIsADuplicate() {
+        taken("web", "m-1", 23 * HOUR);
+
+        assertThat(seen.add(request(), "web/m-1")).isFalse();
+    }
+
+    @Test
+    void aMessageIdOlderThanTheWindowIsNew() {
+        taken("web", "m-2", 25 * HOUR);
+
+        assertThat(seen.add(request(), "web/m-2")).isTrue();
+    }
+
+    @Test
+    void theWindowIsPerDestination() {
+        taken("web", "m-3", HOUR);
+
+        assertThat(seen.add(request(), "mobile/m-3")).isTrue();
+    }
+
+    @Test
+    void purgeForgetsOnlyWhatIsOutsideTheWindow() {
+        taken("web", "old", 30 * HOUR);
+        taken("web", "recent", HOUR);
+
+        assertThat(seen.purge()).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT message_id FROM seen_message", String.class)).containsExactly("recent");
+    }
+}
