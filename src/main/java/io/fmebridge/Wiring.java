@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.fmebridge.destination.SegmentIngest;
 import io.fmebridge.destination.SegmentMessageMapper;
 import io.fmebridge.operations.FmeMetrics;
 import io.fmebridge.destination.SegmentRequestGate;
@@ -60,6 +61,11 @@ public class Wiring {
     @Bean
     WriteSetAggregator writeSetAggregator() {
         return new WriteSetAggregator();
+    }
+
+    @Bean
+    SegmentIngest segmentIngest(SeenMessages seenMessages) {
+        return new SegmentIngest(seenMessages);
     }
 
     @Bean(destroyMethod = "close")

@@ -26,7 +26,7 @@ public final class RequestPaths {
     /** Endpoints that take Segment messages or impressions and check their own credentials. */
     public static boolean isIngestion(String path) {
         return isSegmentIngestion(path)
-                || path.startsWith("/api/testImpressions/")
+                || path.equals("/api/testImpressions/bulk") || path.equals("/api/testImpressions/count")
                 || path.equals("/api/impressions/webhook");
     }
 

@@ -23,16 +23,21 @@ public class FmeMetrics {
 
     /** Counts what a group commit has just written. */
     public void committed(io.fmebridge.store.WriteSet writeSet) {
+        // summed first, so that each counter is looked up once per commit, not once per message
+        java.util.Map<java.util.List<String>, Long> messages = new java.util.HashMap<>();
+        java.util.Map<java.util.List<String>, Long> dropped = new java.util.HashMap<>();
         for (io.fmebridge.destination.MappingResult r : writeSet.results()) {
-            destinationMessages(r.destinationId(), "received", 1);
+            messages.merge(java.util.List.of(r.destinationId(), "received"), 1L, Long::sum);
             if (r.stored()) {
-                destinationMessages(r.destinationId(), "stored", 1);
+                messages.merge(java.util.List.of(r.destinationId(), "stored"), 1L, Long::sum);
             }
             if (r.duplicate()) {
-                destinationMessages(r.destinationId(), "duplicate", 1);
+                messages.merge(java.util.List.of(r.destinationId(), "duplicate"), 1L, Long::sum);
             }
-            r.drops().forEach(d -> destinationDropped(d.destinationId(), d.reason().code(), 1));
+            r.drops().forEach(d -> dropped.merge(java.util.List.of(d.destinationId(), d.reason().code()), 1L, Long::sum));
         }
+        messages.forEach((key, count) -> destinationMessages(key.get(0), key.get(1), count));
+        dropped.forEach((key, count) -> destinationDropped(key.get(0), key.get(1), count));
         for (io.fmebridge.source.ImpressionWrites w : writeSet.impressions()) {
             w.accepted().forEach((source, count) -> sourceMessages(source, "accepted", count));
             w.deadLetters().forEach(d -> sourceMessages(d.sourceId(), "dead_lettered", 1));

@@ -35,11 +35,10 @@ public final class ImpressionGate {
         if (environmentId == null || environmentId.isBlank()) {
             throw RequestRejectedException.badRequest("the environment query parameter is missing: ?environment=<id>");
         }
-        Environment named = current.environment(environmentId)
-                .orElseThrow(() -> RequestRejectedException.notFound("unknown environment '" + environmentId + "'"));
+        // the key first: without one, the answer must not tell which environments exist
         Environment env = environment(current, authorization);
-        if (!env.id().equals(named.id())) {
-            throw RequestRejectedException.unauthorized("the SDK key is not one of environment '" + named.id() + "'");
+        if (!env.id().equals(environmentId)) {
+            throw RequestRejectedException.unauthorized("the SDK key is not one of environment '" + environmentId + "'");
         }
         return new ImpressionRequest(env, current.sourcesOf(env.id()), parser.webhook(body, env.id()));
     }

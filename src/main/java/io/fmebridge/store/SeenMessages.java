@@ -1,6 +1,11 @@
 package io.fmebridge.store;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
@@ -43,6 +48,8 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     /** The messageIds one request has claimed. */
     public final class Claims {
         private final java.util.List<String> keys = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        /** Keys claimed ahead by {@link #lookUp}: true until the idempotent consumer takes the first of them in. */
+        private final Map<String, Boolean> lookedUp = new ConcurrentHashMap<>();
         private volatile boolean handedToWriter;
 
         void add(String key) {
@@ -86,24 +93,101 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         if (owner == null) {
             owner = new Claims();
         }
+        Boolean fresh = owner.lookedUp.get(key);
+        if (fresh != null) { // decided by the request's look-up: new the first time, a duplicate after
+            return fresh && owner.lookedUp.replace(key, Boolean.TRUE, Boolean.FALSE);
+        }
+        int slash = key.indexOf('/'); // destination ids have no '/'
+        return !claimAll(owner, key.substring(0, slash), List.of(key.substring(slash + 1)))[0];
+    }
+
+    /**
+     * Claims all of a request's messageIds with one look-up ({@link #claimAll}) and keeps the
+     * answers with the request's claims, for {@link #add(Exchange, String)} to give per message.
+     */
+    public void lookUp(Claims owner, String destinationId, List<String> messageIds) {
+        boolean[] duplicate = claimAll(owner, destinationId, messageIds);
+        for (int i = 0; i < messageIds.size(); i++) {
+            if (messageIds.get(i) != null) {
+                String key = destinationId + '/' + messageIds.get(i);
+                if (duplicate[i]) {
+                    owner.lookedUp.putIfAbsent(key, Boolean.FALSE);
+                } else {
+                    owner.lookedUp.put(key, Boolean.TRUE);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #add(Exchange, String)} for every messageId of a request at once, in their order, with
+     * one database look-up for all of them instead of one each. Returns, for each messageId, whether
+     * it is a duplicate (in the database within the window, or earlier in the same request); a null
+     * messageId is never one. Throws like {@code add} when another request holds one of them.
+     */
+    public boolean[] claimAll(Claims owner, String destinationId, List<String> messageIds) {
+        boolean[] duplicate = new boolean[messageIds.size()];
         long now = System.currentTimeMillis();
+        Map<String, Integer> claimedHere = new HashMap<>();
         Claim mine = new Claim(owner, now);
-        Claim held = claims.putIfAbsent(key, mine);
-        if (held != null) {
-            if (held.owner() == owner) {
-                return false;
+        for (int i = 0; i < messageIds.size(); i++) {
+            String messageId = messageIds.get(i);
+            if (messageId == null) {
+                continue;
             }
-            if (now - held.at() < CLAIM_EXPIRY_MS || !claims.replace(key, held, mine)) {
-                throw RequestRejectedException.saturated("a message of this request is being stored by another request "
-                        + "right now; retry", retryAfterSeconds);
+            String key = destinationId + '/' + messageId;
+            Claim held = claims.putIfAbsent(key, mine);
+            if (held != null) {
+                if (held.owner() == owner) {
+                    duplicate[i] = true;
+                    continue;
+                }
+                if (now - held.at() < CLAIM_EXPIRY_MS || !claims.replace(key, held, mine)) {
+                    claimedHere.keySet().forEach(k -> claims.remove(k, mine)); // this request keeps nothing
+                    throw RequestRejectedException.saturated("a message of this request is being stored by another request "
+                            + "right now; retry", retryAfterSeconds);
+                }
             }
+            claimedHere.put(key, i);
         }
-        if (inDatabase(key, now)) {
-            claims.remove(key, mine);
-            return false;
+        Set<String> inDatabase = inDatabase(destinationId, claimedHere.keySet(), now);
+        claimedHere.forEach((key, i) -> {
+            if (inDatabase.contains(key)) {
+                claims.remove(key, mine);
+                duplicate[i] = true;
+            } else {
+                owner.add(key);
+            }
+        });
+        return duplicate;
+    }
+
+    /**
+     * The keys among these that the destination took in within the window: one connection and one
+     * prepared statement for all of them, each a look-up on the primary key.
+     */
+    private Set<String> inDatabase(String destinationId, Set<String> keys, long now) {
+        Set<String> found = new HashSet<>();
+        if (keys.isEmpty()) {
+            return found;
         }
-        owner.add(key);
-        return true;
+        jdbc.execute((java.sql.Connection c) -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM seen_message WHERE destination_id = ? AND message_id = ? AND seen_at >= ?")) {
+                ps.setString(1, destinationId);
+                ps.setLong(3, now - windowMillis);
+                for (String key : keys) {
+                    ps.setString(2, key.substring(destinationId.length() + 1));
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            found.add(key);
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        return found;
     }
 
     @Override
@@ -113,7 +197,9 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
 
     @Override
     public boolean contains(String key) {
-        return claims.containsKey(key) || inDatabase(key, System.currentTimeMillis());
+        int slash = key.indexOf('/');
+        return claims.containsKey(key)
+                || !inDatabase(key.substring(0, slash), Set.of(key), System.currentTimeMillis()).isEmpty();
     }
 
     @Override
@@ -140,12 +226,5 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     /** Forgets messageIds older than the window. */
     public int purge() {
         return jdbc.update("DELETE FROM seen_message WHERE seen_at < ?", System.currentTimeMillis() - windowMillis);
-    }
-
-    private boolean inDatabase(String key, long now) {
-        int slash = key.indexOf('/');
-        Integer found = jdbc.query("SELECT 1 FROM seen_message WHERE destination_id = ? AND message_id = ? AND seen_at >= ?",
-                rs -> rs.next() ? 1 : null, key.substring(0, slash), key.substring(slash + 1), now - windowMillis);
-        return found != null;
     }
 }

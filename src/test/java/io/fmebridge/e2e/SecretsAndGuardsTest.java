@@ -57,7 +57,28 @@ class SecretsAndGuardsTest extends RunningServiceTest {
                 HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as(endpoint[0] + " " + endpoint[1] + " with " + authorization).isEqualTo(401);
             }
+            HttpResponse<String> admitted = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + endpoint[1]))
+                    .method(endpoint[0], HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(admitted.statusCode()).as(endpoint[0] + " " + endpoint[1] + " with the admin token").isNotEqualTo(401);
         }
+    }
+
+    @Test
+    void onlyTheIngestionPathsThemselvesAreLeftToTheirOwnCredentials() { // contract 1: every other /api/ path needs the token
+        assertThat(getWithout("/api/testImpressions/other").status()).isEqualTo(401);
+        assertThat(post("/api/testImpressions/bulk/x", "[]").status()).isEqualTo(401);
+        assertThat(getWithout("/api/segment/other").status()).isEqualTo(401);
+    }
+
+    @Test
+    void theImpressionsWebhookSaysNothingAboutEnvironmentsToACallerWithoutAKey() { // 5.1: 401 before anything else
+        assertThat(post("/api/impressions/webhook?environment=test", "[]").status()).isEqualTo(401);
+        assertThat(post("/api/impressions/webhook?environment=no-such-env", "[]").status()).isEqualTo(401);
+        assertThat(post("/api/impressions/webhook?environment=no-such-env", "[]", "Authorization", "Bearer sdk-key-test-1").status())
+                .isEqualTo(401);
+        assertThat(post("/api/impressions/webhook?environment=test", "[]", "Authorization", "Bearer sdk-key-test-1").status())
+                .isEqualTo(200);
     }
 
     @Test

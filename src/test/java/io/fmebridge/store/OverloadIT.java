@@ -75,6 +75,8 @@ class OverloadIT {
 
             assertThat(service.isAlive()).as("the service is still running").isTrue();
             assertThat(statuses.keySet()).as("only 200, or 503/429 pushing back").isSubsetOf(200, 429, 503);
+            assertThat(statuses.getOrDefault(503, new AtomicInteger()).get() + statuses.getOrDefault(429, new AtomicInteger()).get())
+                    .as("far beyond capacity, the service pushes back").isPositive();
             assertThat(retryAfterMissing.get()).as("refusals without Retry-After").isZero();
             assertThat(stored).isNotEmpty();
             for (String key : stored) {
