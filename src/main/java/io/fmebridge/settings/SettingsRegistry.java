@@ -1,29 +1,75 @@
 package io.fmebridge.settings;
 
+import java.util.function.UnaryOperator;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The settings the service runs on. Read and checked at start: a wrong file stops start-up.
- * Readers take {@link #current()} once per request, so a later swap never mixes two versions.
+ * The settings the service runs on. At first start they are read from {@code fme.integrations-file}
+ * and saved in the database; from then on the database holds them and the admin API changes them.
+ * Readers take {@link #current()} once per request, so a change never mixes two versions within
+ * one request, and applies from the next request on.
  */
 @Component("settings")
 public class SettingsRegistry {
     private static final Logger log = LoggerFactory.getLogger(SettingsRegistry.class);
-    private volatile IntegrationSettings current;
+    /** How a change through the admin API is named in its error messages, where the file's name would be. */
+    static final String CHANGE_NAME = "settings";
 
-    public SettingsRegistry(FmeProperties properties) {
-        this.current = SettingsLoader.load(properties.integrationsFile());
-        log.info("Loaded {}: {} environments, {} destinations, {} sources", properties.integrationsFile(),
-                current.environments().size(), current.destinations().size(), current.sources().size());
+    private final SettingsStore store;
+    private final ApplicationEventPublisher events;
+    private volatile IntegrationSettings current;
+    private volatile long version;
+
+    public SettingsRegistry(FmeProperties properties, JdbcTemplate jdbc, ApplicationEventPublisher events) {
+        this.store = new SettingsStore(jdbc);
+        this.events = events;
+        var saved = store.latest();
+        if (saved.isPresent()) {
+            current = SettingsLoader.parse("settings version " + saved.get().version() + " in the database", saved.get().document());
+            version = saved.get().version();
+            log.info("Settings version {} from the database ({}, {}): {} environments, {} destinations, {} sources; "
+                    + "{} is read only at first start", version, saved.get().change(), saved.get().changedAt(),
+                    current.environments().size(), current.destinations().size(), current.sources().size(),
+                    properties.integrationsFile());
+        } else {
+            current = SettingsLoader.load(properties.integrationsFile());
+            version = store.save(0, SettingsDocument.yaml(current), "seeded from " + properties.integrationsFile());
+            log.info("Loaded {} and saved it as settings version {}: {} environments, {} destinations, {} sources",
+                    properties.integrationsFile(), version, current.environments().size(), current.destinations().size(),
+                    current.sources().size());
+        }
     }
 
     public IntegrationSettings current() {
         return current;
     }
 
-    public void replace(IntegrationSettings settings) {
-        this.current = settings;
+    public long version() {
+        return version;
+    }
+
+    /**
+     * Applies a change to the settings document: checked as the file is, saved as a new version,
+     * then in force for the next request.
+     *
+     * @throws SettingsException naming the entry and the problem; nothing is changed then
+     */
+    public synchronized IntegrationSettings change(UnaryOperator<IntegrationsFile> edit, String description) {
+        IntegrationsFile changed = edit.apply(SettingsDocument.of(current));
+        IntegrationSettings checked = new SettingsValidator(CHANGE_NAME).validate(changed);
+        version = store.save(version, SettingsDocument.yaml(checked), description);
+        current = checked;
+        log.info("Settings version {}: {}", version, description);
+        events.publishEvent(new SettingsChanged(version, checked));
+        return checked;
+    }
+
+    /** Published after each change, for what keeps something per destination or source (MBeans). */
+    public record SettingsChanged(long version, IntegrationSettings settings) {
     }
 }
