@@ -60,13 +60,31 @@ public class SettingsRegistry {
      * @throws SettingsException naming the entry and the problem; nothing is changed then
      */
     public synchronized IntegrationSettings change(UnaryOperator<IntegrationsFile> edit, String description) {
+        refresh(); // another instance on the same database may have changed them
         IntegrationsFile changed = edit.apply(SettingsDocument.of(current));
         IntegrationSettings checked = new SettingsValidator(CHANGE_NAME).validate(changed);
-        version = store.save(version, SettingsDocument.yaml(checked), description);
+        try {
+            version = store.save(version, SettingsDocument.yaml(checked), description);
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            refresh();
+            throw new SettingsAdmin.Conflict("the settings were changed at the same moment by another instance; "
+                    + "nothing was changed, try again");
+        }
         current = checked;
         log.info("Settings version {}: {}", version, description);
         events.publishEvent(new SettingsChanged(version, checked));
         return checked;
+    }
+
+    /** Takes a newer version saved in the database (by another instance), if there is one. */
+    public synchronized void refresh() {
+        store.latest().filter(saved -> saved.version() > version).ifPresent(saved -> {
+            IntegrationSettings loaded = SettingsLoader.parse("settings version " + saved.version() + " in the database", saved.document());
+            current = loaded;
+            version = saved.version();
+            log.info("Settings version {} from the database: {}", version, saved.change());
+            events.publishEvent(new SettingsChanged(version, loaded));
+        });
     }
 
     /** Published after each change, for what keeps something per destination or source (MBeans). */
