@@ -464,8 +464,9 @@ async function source(id) {
       api('GET', '/api/sources/' + encodeURIComponent(id) + '/stats'),
       api('GET', '/api/sources/' + encodeURIComponent(id) + '/dead-letters?limit=20'),
     ]);
-    figures.replaceChildren(...['pending', 'delivered', 'retrying', 'deadLettered', 'batchesSent']
-      .map(name => h('div', { class: 'figure', 'data-figure': name }, h('b', {}, fmt(st[name])), h('span', {}, name))));
+    figures.replaceChildren(...[['pending', 'pending'], ['delivered', 'delivered'], ['retrying', 'retrying'],
+      ['deadLettered', 'dead letters'], ['batchesSent', 'batches sent']]
+      .map(([name, label]) => h('div', { class: 'figure', 'data-figure': name }, h('b', {}, fmt(st[name])), h('span', {}, label))));
     lastError.textContent = st.lastError ? 'Last error: ' + st.lastError : '';
     dead.replaceChildren(table([
       { title: 'Failed (UTC)', value: x => h('span', { class: 'nowrap' }, time(x.failedAt)) },
