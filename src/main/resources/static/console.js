@@ -389,6 +389,7 @@ function sourceForm(envs, s) {
       h('option', { value: 'other', selected: !!s.endpoint && !known }, 'Other endpoint'))),
     h('label', {}, 'Other endpoint', h('input', { name: 'endpoint', value: known ? '' : (s.endpoint || ''), placeholder: 'https://…' })),
     h('label', {}, 'Batch: max messages', h('input', { name: 'maxMessages', type: 'number', value: s.batch.maxMessages || 100 })),
+    h('label', {}, 'Batch: max bytes', h('input', { name: 'maxBytes', type: 'number', value: s.batch.maxBytes || 460000 })),
     h('label', {}, 'Batch: max delay', h('input', { name: 'maxDelay', value: s.batch.maxDelay || '2s' })),
     identities);
 }
@@ -400,7 +401,8 @@ function sourceBody(form) {
   const body = {
     id: f.get('id'), environment: f.get('environment'),
     endpoint: f.get('region') === 'other' ? f.get('endpoint') : f.get('region'),
-    identities, batch: { maxMessages: Number(f.get('maxMessages')) || null, maxDelay: f.get('maxDelay') || null },
+    identities,
+    batch: { maxMessages: Number(f.get('maxMessages')) || null, maxBytes: Number(f.get('maxBytes')) || null, maxDelay: f.get('maxDelay') || null },
   };
   if (f.get('writeKey')) body.writeKey = f.get('writeKey');
   return body;
@@ -480,6 +482,11 @@ async function source(id) {
 
 async function settings() {
   const res = await fetch('/api/admin/settings', { headers: { Authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY) } });
+  if (res.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    return route();
+  }
+  if (!res.ok) throw new Error('The service answered ' + res.status);
   const yaml = await res.text();
   const link = h('a', { class: 'button', download: 'integrations.yml', href: URL.createObjectURL(new Blob([yaml], { type: 'application/yaml' })) }, 'Download integrations.yml');
   show(h('h1', {}, 'Export'),
@@ -509,11 +516,13 @@ async function route() {
   if (!sessionStorage.getItem(TOKEN_KEY)) return login();
   document.getElementById('nav').hidden = false;
   document.getElementById('sign-out').hidden = false;
-  const [page, arg] = (location.hash.slice(1) || 'destinations').split('/').map(decodeURIComponent);
-  document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', page.startsWith(a.dataset.page.replace(/s$/, ''))));
-  const pages = { environments, environment, destinations, destination, sources, source, settings };
   try {
-    await (pages[page] || destinations)(arg);
+    const [page, arg] = (location.hash.slice(1) || 'destinations').split('/').map(decodeURIComponent);
+    document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', page.startsWith(a.dataset.page.replace(/s$/, ''))));
+    const lists = { environments, destinations, sources, settings };
+    const details = { environment, destination, source };
+    if (details[page] && arg) await details[page](arg);
+    else await (lists[page] || lists[page + 's'] || destinations)();
   } catch (e) {
     if (sessionStorage.getItem(TOKEN_KEY)) show(h('div', { class: 'card error' }, e.message));
   }

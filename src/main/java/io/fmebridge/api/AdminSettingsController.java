@@ -10,6 +10,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -18,12 +19,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.fmebridge.settings.Destination;
 import io.fmebridge.settings.Environment;
 import io.fmebridge.settings.IntegrationSettings;
 import io.fmebridge.settings.IntegrationsFile.DestinationEntry;
 import io.fmebridge.settings.IntegrationsFile.EnvironmentEntry;
 import io.fmebridge.settings.IntegrationsFile.SourceEntry;
+import io.fmebridge.settings.MergePatch;
 import io.fmebridge.settings.SettingsAdmin;
 import io.fmebridge.settings.SettingsDocument;
 import io.fmebridge.settings.SettingsException;
@@ -72,7 +76,14 @@ public class AdminSettingsController {
     public Map<String, Object> updateEnvironment(@PathVariable String id, @RequestBody(required = false) String body) {
         EnvironmentEntry entry = SettingsLoader.readEntry("environment '" + id + "'", body, EnvironmentEntry.class);
         sameId(id, entry.id());
-        return view(admin.updateEnvironment(id, entry));
+        return view(admin.updateEnvironment(id, existing -> entry));
+    }
+
+    @PatchMapping(path = "/environments/{id}", consumes = MediaType.ALL_VALUE)
+    public Map<String, Object> patchEnvironment(@PathVariable String id, @RequestBody(required = false) String body) {
+        JsonNode patch = MergePatch.read("environment '" + id + "'", body);
+        sameId(id, patch.path("id").textValue());
+        return view(admin.updateEnvironment(id, existing -> MergePatch.apply("environment '" + id + "'", existing, patch)));
     }
 
     @DeleteMapping("/environments/{id}")
@@ -105,7 +116,14 @@ public class AdminSettingsController {
     public Map<String, Object> updateDestination(@PathVariable String id, @RequestBody(required = false) String body) {
         DestinationEntry entry = SettingsLoader.readEntry("destination '" + id + "'", body, DestinationEntry.class);
         sameId(id, entry.id());
-        return view(admin.updateDestination(id, entry));
+        return view(admin.updateDestination(id, existing -> entry));
+    }
+
+    @PatchMapping(path = "/destinations/{id}", consumes = MediaType.ALL_VALUE)
+    public Map<String, Object> patchDestination(@PathVariable String id, @RequestBody(required = false) String body) {
+        JsonNode patch = MergePatch.read("destination '" + id + "'", body);
+        sameId(id, patch.path("id").textValue());
+        return view(admin.updateDestination(id, existing -> MergePatch.apply("destination '" + id + "'", existing, patch)));
     }
 
     @PostMapping("/destinations/{id}/rotate")
@@ -141,7 +159,14 @@ public class AdminSettingsController {
     public Map<String, Object> updateSource(@PathVariable String id, @RequestBody(required = false) String body) {
         SourceEntry entry = SettingsLoader.readEntry("source '" + id + "'", body, SourceEntry.class);
         sameId(id, entry.id());
-        return view(admin.updateSource(id, entry));
+        return view(admin.updateSource(id, existing -> entry));
+    }
+
+    @PatchMapping(path = "/sources/{id}", consumes = MediaType.ALL_VALUE)
+    public Map<String, Object> patchSource(@PathVariable String id, @RequestBody(required = false) String body) {
+        JsonNode patch = MergePatch.read("source '" + id + "'", body);
+        sameId(id, patch.path("id").textValue());
+        return view(admin.updateSource(id, existing -> MergePatch.apply("source '" + id + "'", existing, patch)));
     }
 
     @DeleteMapping("/sources/{id}")
@@ -155,16 +180,29 @@ public class AdminSettingsController {
     /** The settings in force, in the file's format: inbound credentials as hashes, write keys as they are. */
     @GetMapping(path = "/settings", produces = "application/yaml")
     public ResponseEntity<String> export() {
+        SettingsRegistry.Snapshot snapshot = settings.snapshot();
         return ResponseEntity.ok().header("Content-Disposition", "attachment; filename=\"integrations.yml\"")
-                .header("X-Settings-Version", String.valueOf(settings.version()))
+                .eTag("\"" + snapshot.version() + "\"")
                 .contentType(MediaType.parseMediaType("application/yaml"))
-                .body("# FME <-> Segment settings, version " + settings.version() + "\n" + SettingsDocument.yaml(settings.current()));
+                .body("# FME <-> Segment settings, version " + snapshot.version() + "\n" + SettingsDocument.yaml(snapshot.settings()));
     }
 
-    /** Replaces every setting with the file given (as exported, or as written by hand). */
+    /**
+     * Replaces every setting with the file given (as exported, or as written by hand). With
+     * {@code If-Match: "<version>"} (the export's ETag) it is refused when the settings changed since.
+     */
     @PutMapping(path = "/settings", consumes = MediaType.ALL_VALUE)
-    public Map<String, Object> importSettings(@RequestBody(required = false) String body) {
-        IntegrationSettings imported = admin.replaceAll(body == null ? "" : body);
+    public Map<String, Object> importSettings(@RequestBody(required = false) String body,
+                                              @org.springframework.web.bind.annotation.RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        Long expected = null;
+        if (ifMatch != null) {
+            try {
+                expected = Long.parseLong(ifMatch.replace("W/", "").replace("\"", "").trim());
+            } catch (NumberFormatException e) {
+                throw new SettingsException("settings: If-Match must be the version of an export, such as \"7\"");
+            }
+        }
+        IntegrationSettings imported = admin.replaceAll(body == null ? "" : body, expected);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("version", settings.version());
         answer.put("environments", imported.environments().size());

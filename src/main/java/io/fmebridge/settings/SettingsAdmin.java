@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import io.fmebridge.destination.Credentials;
 import io.fmebridge.settings.IntegrationsFile.DestinationEntry;
@@ -55,17 +56,24 @@ public class SettingsAdmin {
                 .environment(id).orElseThrow();
     }
 
-    public Environment updateEnvironment(String id, EnvironmentEntry entry) {
-        Environment existing = environment(id);
-        // SDK keys left out stay as they are; given, they replace the old ones.
-        EnvironmentEntry kept = entry.sdkKeys() == null && entry.sdkKeyHashes() == null
-                ? new EnvironmentEntry(id, entry.name(), entry.trafficTypes(), null,
-                        existing.sdkKeyHashes().stream().map(h -> SettingsValidator.HASH_PREFIX + h).toList(),
-                        entry.defaultTrafficType(), entry.flagTrafficTypes())
-                : new EnvironmentEntry(id, entry.name(), entry.trafficTypes(), entry.sdkKeys(), entry.sdkKeyHashes(),
-                        entry.defaultTrafficType(), entry.flagTrafficTypes());
-        return registry.change(file -> with(file, replace(file.environments(), EnvironmentEntry::id, id, kept), null, null),
-                "environment '" + id + "' updated").environment(id).orElseThrow();
+    /**
+     * Replaces an environment's entry by what {@code edit} makes of the current one (a PUT gives
+     * the body, a PATCH the current entry with the body merged in). SDK keys left out stay as
+     * they are; given, they replace the old ones.
+     */
+    public Environment updateEnvironment(String id, UnaryOperator<EnvironmentEntry> edit) {
+        environment(id);
+        return registry.change(file -> {
+            EnvironmentEntry existing = find(file.environments(), EnvironmentEntry::id, id, "environment");
+            EnvironmentEntry entry = edit.apply(new EnvironmentEntry(id, existing.name(), existing.trafficTypes(), null, null,
+                    existing.defaultTrafficType(), existing.flagTrafficTypes()));
+            EnvironmentEntry kept = entry.sdkKeys() == null && entry.sdkKeyHashes() == null
+                    ? new EnvironmentEntry(id, entry.name(), entry.trafficTypes(), null, existing.sdkKeyHashes(),
+                            entry.defaultTrafficType(), entry.flagTrafficTypes())
+                    : new EnvironmentEntry(id, entry.name(), entry.trafficTypes(), entry.sdkKeys(), entry.sdkKeyHashes(),
+                            entry.defaultTrafficType(), entry.flagTrafficTypes());
+            return with(file, replace(file.environments(), EnvironmentEntry::id, id, kept), null, null);
+        }, "environment '" + id + "' updated").environment(id).orElseThrow();
     }
 
     public void deleteEnvironment(String id) {
@@ -98,12 +106,16 @@ public class SettingsAdmin {
         return new Credentialed(created, apiKey, webhookSecret, signingSecret);
     }
 
-    public Destination updateDestination(String id, DestinationEntry entry) {
-        refuseGivenCredentials(entry);
-        Destination existing = destination(id);
-        DestinationEntry kept = withCredentials(entry, id, existing.apiKeyHash(), existing.webhookSecretHash(), existing.signingSecret());
-        return registry.change(file -> with(file, null, replace(file.destinations(), DestinationEntry::id, id, kept), null),
-                "destination '" + id + "' updated").destination(id).orElseThrow();
+    /** Replaces a destination's entry by what {@code edit} makes of the current one; its credentials stay. */
+    public Destination updateDestination(String id, UnaryOperator<DestinationEntry> edit) {
+        destination(id);
+        return registry.change(file -> {
+            DestinationEntry existing = find(file.destinations(), DestinationEntry::id, id, "destination");
+            DestinationEntry entry = edit.apply(withCredentials(existing, id, null, null, null));
+            refuseGivenCredentials(entry);
+            DestinationEntry kept = withCredentials(entry, id, existing.apiKeyHash(), existing.webhookSecretHash(), existing.signingSecret());
+            return with(file, null, replace(file.destinations(), DestinationEntry::id, id, kept), null);
+        }, "destination '" + id + "' updated").destination(id).orElseThrow();
     }
 
     /**
@@ -119,6 +131,7 @@ public class SettingsAdmin {
         Destination rotated = registry.change(file -> with(file, null, replace(file.destinations(), DestinationEntry::id, id,
                         withCredentials(entryOf(file, id), id, Credentials.hash(apiKey), Credentials.hash(webhookSecret), signingSecret)), null),
                 "destination '" + id + "' credentials rotated").destination(id).orElseThrow();
+        registry.forgetEarlierVersions(); // they hold the replaced signing secret
         return new Credentialed(rotated, apiKey, webhookSecret, signingSecret);
     }
 
@@ -139,13 +152,23 @@ public class SettingsAdmin {
                 .source(id).orElseThrow();
     }
 
-    /** A write key left out stays as it is. */
-    public Source updateSource(String id, SourceEntry entry) {
-        Source existing = source(id);
-        SourceEntry kept = new SourceEntry(id, entry.environment(), entry.writeKey() == null ? existing.writeKey() : entry.writeKey(),
-                entry.endpoint(), entry.identities(), entry.batch());
-        return registry.change(file -> with(file, null, null, replace(file.sources(), SourceEntry::id, id, kept)),
-                "source '" + id + "' updated").source(id).orElseThrow();
+    /** Replaces a source's entry by what {@code edit} makes of the current one; a write key left out stays as it is. */
+    public Source updateSource(String id, UnaryOperator<SourceEntry> edit) {
+        source(id);
+        boolean[] newWriteKey = {false};
+        Source updated = registry.change(file -> {
+            SourceEntry existing = find(file.sources(), SourceEntry::id, id, "source");
+            SourceEntry entry = edit.apply(new SourceEntry(id, existing.environment(), null, existing.endpoint(), existing.identities(),
+                    existing.batch()));
+            newWriteKey[0] = entry.writeKey() != null && !entry.writeKey().equals(existing.writeKey());
+            SourceEntry kept = new SourceEntry(id, entry.environment(), entry.writeKey() == null ? existing.writeKey() : entry.writeKey(),
+                    entry.endpoint(), entry.identities(), entry.batch());
+            return with(file, null, null, replace(file.sources(), SourceEntry::id, id, kept));
+        }, "source '" + id + "' updated").source(id).orElseThrow();
+        if (newWriteKey[0]) {
+            registry.forgetEarlierVersions(); // they hold the replaced write key
+        }
+        return updated;
     }
 
     public void deleteSource(String id) {
@@ -154,9 +177,17 @@ public class SettingsAdmin {
     }
 
     /** The whole document replaced at once, as an import of an exported file. */
-    public IntegrationSettings replaceAll(String yaml) {
+    public IntegrationSettings replaceAll(String yaml, Long expectedVersion) {
         IntegrationsFile imported = SettingsLoader.read(SettingsRegistry.CHANGE_NAME, yaml);
-        return registry.change(file -> imported, "settings imported");
+        IntegrationSettings settings = registry.change(file -> {
+            if (expectedVersion != null && expectedVersion != registry.version()) {
+                throw new Conflict("the settings are at version " + registry.version() + ", not " + expectedVersion
+                        + "; export them again, or import without If-Match to replace them anyway");
+            }
+            return imported;
+        }, "settings imported");
+        registry.forgetEarlierVersions(); // an import may replace any secret
+        return settings;
     }
 
     // -- helpers
@@ -183,19 +214,28 @@ public class SettingsAdmin {
     }
 
     private static DestinationEntry entryOf(IntegrationsFile file, String id) {
-        return file.destinations().stream().filter(d -> id.equals(d.id())).findFirst().orElseThrow(() -> new NotFound("no destination '" + id + "'"));
+        return find(file.destinations(), DestinationEntry::id, id, "destination");
+    }
+
+    /** The entry as it is in the newest version: it may have gone since the caller looked. */
+    private static <T> T find(List<T> entries, Function<T, String> idOf, String id, String kind) {
+        return entries.stream().filter(e -> id.equals(idOf.apply(e))).findFirst()
+                .orElseThrow(() -> new NotFound("no " + kind + " '" + id + "'"));
     }
 
     private static DestinationEntry withCredentials(DestinationEntry d, String id, String apiKeyHash, String webhookSecretHash,
                                                     String signingSecret) {
         return new DestinationEntry(id, d.environment(), d.trafficType(), d.identity(), d.anonymousTrafficType(), d.identify(),
                 d.track(), d.eventTypeIdField(), d.valueField(), d.namedPages(), d.namedScreens(), d.pageEventTemplate(),
-                d.screenEventTemplate(), d.groupTrafficType(), null, SettingsValidator.HASH_PREFIX + stripPrefix(apiKeyHash), null,
-                SettingsValidator.HASH_PREFIX + stripPrefix(webhookSecretHash), signingSecret);
+                d.screenEventTemplate(), d.groupTrafficType(), null, prefixed(apiKeyHash), null, prefixed(webhookSecretHash),
+                signingSecret);
     }
 
-    private static String stripPrefix(String hash) {
-        return hash.startsWith(SettingsValidator.HASH_PREFIX) ? hash.substring(SettingsValidator.HASH_PREFIX.length()) : hash;
+    private static String prefixed(String hash) {
+        if (hash == null) {
+            return null;
+        }
+        return hash.startsWith(SettingsValidator.HASH_PREFIX) ? hash : SettingsValidator.HASH_PREFIX + hash;
     }
 
     private static IntegrationsFile with(IntegrationsFile file, List<EnvironmentEntry> environments, List<DestinationEntry> destinations,

@@ -29,11 +29,23 @@ public class SettingsStore {
         return rows.stream().findFirst();
     }
 
-    /** Saves the next version; two writers racing for the same number fail on the primary key. */
+    /**
+     * Saves the next version; two writers racing for the same number fail on the primary key.
+     * Only the newest {@value #KEPT} versions are kept: older ones would hold write keys and
+     * signing secrets that were replaced, perhaps because they leaked.
+     */
     public long save(long previousVersion, String document, String change) {
         long next = previousVersion + 1;
         jdbc.update("INSERT INTO settings_version (version, document, changed_at, change) VALUES (?, ?, ?, ?)",
                 next, document, Timestamp.from(Instant.now()), change.length() > 300 ? change.substring(0, 300) : change);
+        jdbc.update("DELETE FROM settings_version WHERE version <= ?", next - KEPT);
         return next;
     }
+
+    public void forgetBefore(long version) {
+        jdbc.update("DELETE FROM settings_version WHERE version < ?", version);
+    }
+
+    /** How many versions of the settings are kept. */
+    public static final int KEPT = 10;
 }

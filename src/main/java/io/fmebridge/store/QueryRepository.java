@@ -90,10 +90,6 @@ public class QueryRepository {
             sql.append(" AND destination_id = ?");
             args.add(destinationId);
         }
-        if (destinationId != null) {
-            sql.append(" AND destination_id = ?");
-            args.add(destinationId);
-        }
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(limit);
         return jdbc.query(sql.toString(), (rs, i) -> new EventView(rs.getString(1), rs.getString(2), rs.getString(3),

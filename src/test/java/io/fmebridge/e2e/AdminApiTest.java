@@ -209,6 +209,55 @@ class AdminApiTest extends RunningServiceTest {
                 s -> s == 200, Duration.ofSeconds(5))).as("nothing changed by a refused import").isEqualTo(200);
     }
 
+    @Test
+    void aPatchChangesOnlyTheFieldsItNamesAndNullPutsADefaultBack() {
+        String id = unique("pat").substring(0, 30);
+        String secret = admin("POST", "/api/admin/destinations", destination(id)).json().path("webhookSecret").asText();
+        Answer patched = admin("PATCH", "/api/admin/destinations/" + id, "{\"namedPages\": false, \"valueField\": null}");
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        JsonNode view = patched.json();
+        assertThat(view.path("namedPages").asBoolean()).isFalse();
+        assertThat(view.path("valueField").isNull()).as("removed").isTrue();
+        assertThat(view.path("trafficType").asText()).as("kept").isEqualTo("user");
+        assertThat(view.path("identity").asText()).isEqualTo("userId");
+        assertThat(post("/api/segment/webhook/" + id, track(unique("u")), "Authorization", secret).status()).as("credentials kept")
+                .isEqualTo(200);
+        assertThat(admin("PATCH", "/api/admin/destinations/" + id, "{\"colour\": 1}").status()).isEqualTo(400);
+        assertThat(admin("PATCH", "/api/admin/destinations/" + id, "{\"webhookSecret\": \"mine-mine-mine\"}").status()).isEqualTo(400);
+        assertThat(admin("PATCH", "/api/admin/destinations/nope", "{}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void anImportWithAnOutdatedVersionIsRefusedSoRotatedCredentialsStayRotated() {
+        String id = unique("old").substring(0, 30);
+        admin("POST", "/api/admin/destinations", destination(id));
+        Answer export = admin("GET", "/api/admin/settings", null);
+        String etag = export.response().headers().firstValue("ETag").orElseThrow();
+        String rotated = admin("POST", "/api/admin/destinations/" + id + "/rotate", null).json().path("webhookSecret").asText();
+
+        Answer stale = send("PUT", "/api/admin/settings", export.body(), "If-Match", etag);
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(post("/api/segment/webhook/" + id, track(unique("u")), "Authorization", rotated).status()).isEqualTo(200);
+
+        Answer fresh = admin("GET", "/api/admin/settings", null);
+        Answer current = send("PUT", "/api/admin/settings", fresh.body(), "If-Match",
+                fresh.response().headers().firstValue("ETag").orElseThrow());
+        assertThat(current.status()).as(current.body()).isEqualTo(200);
+    }
+
+    private Answer send(String method, String path, String body, String header, String value) {
+        try {
+            java.net.http.HttpResponse<String> response = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + port + path))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).header(header, value)
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(), response);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static String hmacSha1(String secret, String body) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
