@@ -46,6 +46,24 @@ final class Benchmark {
             return new Plan("full", new int[] {1, 4, 16, 64}, new int[] {1, 4, 16, 64}, 3_000, 10_000, 300_000, 4);
         }
 
+        /**
+         * The full or smoke plan, with overrides for a closer look (a profile, say):
+         * {@code benchmark.senders=16}, {@code benchmark.single-senders=16,64}, {@code benchmark.seconds=20}, {@code benchmark.warmup=3} (seconds),
+         * {@code benchmark.impressions=100000}.
+         */
+        static Plan from(boolean full, java.util.Properties p) {
+            Plan plan = full ? full() : smoke();
+            return new Plan(plan.name(), ints(p.getProperty("benchmark.senders"), plan.senders()),
+                    ints(p.getProperty("benchmark.single-senders"), plan.singleSenders()),
+                    p.getProperty("benchmark.warmup") == null ? plan.warmupMillis() : Long.parseLong(p.getProperty("benchmark.warmup")) * 1000,
+                    p.getProperty("benchmark.seconds") == null ? plan.measureMillis() : Long.parseLong(p.getProperty("benchmark.seconds")) * 1000,
+                    Integer.parseInt(p.getProperty("benchmark.impressions", Integer.toString(plan.impressions()))), plan.impressionSenders());
+        }
+
+        private static int[] ints(String text, int[] otherwise) {
+            return text == null || text.isBlank() ? otherwise : java.util.Arrays.stream(text.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        }
+
         static Plan smoke() {
             return new Plan("smoke", new int[] {4}, new int[] {4}, 500, 2_000, 10_000, 2);
         }

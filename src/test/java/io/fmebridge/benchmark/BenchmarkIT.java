@@ -26,7 +26,7 @@ class BenchmarkIT {
         Path work = Path.of("target/benchmark");
         List<String> serviceJvmArgs = Arrays.stream(System.getProperty("benchmark.service-jvm-args", "").split("\\s+"))
                 .filter(a -> !a.isBlank()).toList();
-        Benchmark.Results results = new Benchmark(full ? Benchmark.Plan.full() : Benchmark.Plan.smoke(), work, serviceJvmArgs)
+        Benchmark.Results results = new Benchmark(Benchmark.Plan.from(full, System.getProperties()), work, serviceJvmArgs)
                 .run(full ? COMMAND : "mvn -B verify (BenchmarkIT, smoke mode)");
 
         Path changes = Path.of("src/test/resources/benchmark/changes.md");

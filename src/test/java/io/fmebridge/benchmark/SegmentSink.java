@@ -33,6 +33,7 @@ final class SegmentSink implements AutoCloseable {
     private volatile long lastNewAtNanos;
 
     SegmentSink() throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // answers without waiting for a delayed ACK
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         server.setExecutor(workers);
         server.createContext("/", this::receive);
