@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.fmebridge.destination.SegmentIngest;
 import io.fmebridge.destination.SegmentMessageMapper;
 import io.fmebridge.operations.FmeMetrics;
 import io.fmebridge.destination.SegmentRequestGate;
@@ -19,7 +20,6 @@ import io.fmebridge.settings.FmeProperties;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.store.GroupCommitWriter;
 import io.fmebridge.store.SeenMessages;
-import io.fmebridge.store.WriteSetAggregator;
 
 /** The beans the routes call, by the names the routes use. */
 @Configuration(proxyBeanMethods = false)
@@ -58,8 +58,8 @@ public class Wiring {
     }
 
     @Bean
-    WriteSetAggregator writeSetAggregator() {
-        return new WriteSetAggregator();
+    SegmentIngest segmentIngest(SegmentMessageMapper segmentMessageMapper, SeenMessages seenMessages) {
+        return new SegmentIngest(segmentMessageMapper, seenMessages);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,6 +1,11 @@
 package io.fmebridge.store;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
@@ -104,6 +109,77 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         }
         owner.add(key);
         return true;
+    }
+
+    /**
+     * {@link #add(Exchange, String)} for every messageId of a request at once, in their order, with
+     * one database look-up for all of them instead of one each. Returns, for each messageId, whether
+     * it is a duplicate (in the database within the window, or earlier in the same request); a null
+     * messageId is never one. Throws like {@code add} when another request holds one of them.
+     */
+    public boolean[] claimAll(Claims owner, String destinationId, List<String> messageIds) {
+        boolean[] duplicate = new boolean[messageIds.size()];
+        long now = System.currentTimeMillis();
+        Map<String, Integer> claimedHere = new HashMap<>();
+        Claim mine = new Claim(owner, now);
+        for (int i = 0; i < messageIds.size(); i++) {
+            String messageId = messageIds.get(i);
+            if (messageId == null) {
+                continue;
+            }
+            String key = destinationId + '/' + messageId;
+            Claim held = claims.putIfAbsent(key, mine);
+            if (held != null) {
+                if (held.owner() == owner) {
+                    duplicate[i] = true;
+                    continue;
+                }
+                if (now - held.at() < CLAIM_EXPIRY_MS || !claims.replace(key, held, mine)) {
+                    claimedHere.keySet().forEach(k -> claims.remove(k, mine)); // this request keeps nothing
+                    throw RequestRejectedException.saturated("a message of this request is being stored by another request "
+                            + "right now; retry", retryAfterSeconds);
+                }
+            }
+            claimedHere.put(key, i);
+        }
+        Set<String> inDatabase = inDatabase(destinationId, claimedHere.keySet(), now);
+        claimedHere.forEach((key, i) -> {
+            if (inDatabase.contains(key)) {
+                claims.remove(key, mine);
+                duplicate[i] = true;
+            } else {
+                owner.add(key);
+            }
+        });
+        return duplicate;
+    }
+
+    /**
+     * The keys among these that the destination took in within the window: one connection and one
+     * prepared statement for all of them, each a look-up on the primary key.
+     */
+    private Set<String> inDatabase(String destinationId, Set<String> keys, long now) {
+        Set<String> found = new HashSet<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        jdbc.execute((java.sql.Connection c) -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM seen_message WHERE destination_id = ? AND message_id = ? AND seen_at >= ?")) {
+                ps.setString(1, destinationId);
+                ps.setLong(3, now - windowMillis);
+                for (String key : keys) {
+                    ps.setString(2, key.substring(destinationId.length() + 1));
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            found.add(key);
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        return found;
     }
 
     @Override

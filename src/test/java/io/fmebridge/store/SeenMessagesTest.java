@@ -66,4 +66,29 @@ class SeenMessagesTest {
         assertThat(seen.purge()).isEqualTo(1);
         assertThat(jdbc.queryForList("SELECT message_id FROM seen_message", String.class)).containsExactly("recent");
     }
+    @Test
+    void claimingARequestsMessageIdsAtOnceFindsTheSameDuplicates() { // one look-up per request
+        taken("web", "within", 23 * HOUR);
+        taken("web", "beyond", 25 * HOUR);
+        taken("mobile", "elsewhere", HOUR);
+        SeenMessages.Claims claims = seen.newClaims();
+
+        boolean[] duplicate = seen.claimAll(claims, "web",
+                java.util.Arrays.asList("within", "beyond", "elsewhere", "new", "new", null));
+
+        assertThat(duplicate).containsExactly(true, false, false, false, true, false);
+    }
+
+    @Test
+    void aMessageIdHeldByAnotherRequestRefusesTheWholeRequestAndItKeepsNothing() { // contract 3.3: 503
+        SeenMessages.Claims first = seen.newClaims();
+        seen.claimAll(first, "web", java.util.List.of("held"));
+        SeenMessages.Claims second = seen.newClaims();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> seen.claimAll(second, "web", java.util.List.of("free", "held")))
+                .isInstanceOf(io.fmebridge.api.RequestRejectedException.class)
+                .satisfies(e -> assertThat(((io.fmebridge.api.RequestRejectedException) e).status()).isEqualTo(503));
+        assertThat(seen.claimAll(seen.newClaims(), "web", java.util.List.of("free"))).as("not kept by the refused request")
+                .containsExactly(false);
+    }
 }
