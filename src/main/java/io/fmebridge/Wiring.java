@@ -20,6 +20,7 @@ import io.fmebridge.settings.FmeProperties;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.store.GroupCommitWriter;
 import io.fmebridge.store.SeenMessages;
+import io.fmebridge.store.WriteSetAggregator;
 
 /** The beans the routes call, by the names the routes use. */
 @Configuration(proxyBeanMethods = false)
@@ -58,8 +59,13 @@ public class Wiring {
     }
 
     @Bean
-    SegmentIngest segmentIngest(SegmentMessageMapper segmentMessageMapper, SeenMessages seenMessages) {
-        return new SegmentIngest(segmentMessageMapper, seenMessages);
+    WriteSetAggregator writeSetAggregator() {
+        return new WriteSetAggregator();
+    }
+
+    @Bean
+    SegmentIngest segmentIngest(SeenMessages seenMessages) {
+        return new SegmentIngest(seenMessages);
     }
 
     @Bean(destroyMethod = "close")

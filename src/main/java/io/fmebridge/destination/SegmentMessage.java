@@ -24,4 +24,16 @@ public record SegmentMessage(int ordinal, ObjectNode json, int sizeBytes, String
     public static SegmentMessage refused(int ordinal, int sizeBytes, String messageId, DropReason reason, String detail) {
         return new SegmentMessage(ordinal, null, sizeBytes, null, messageId, reason, detail);
     }
+
+    // Identity, not the record's deep equality: routes evaluate expressions on messages, and
+    // hashing a whole JSON tree for that costs more than the mapping.
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
 }

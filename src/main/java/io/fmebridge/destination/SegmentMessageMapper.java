@@ -42,27 +42,6 @@ public final class SegmentMessageMapper {
         this.json = json;
     }
 
-    /**
-     * The content-based router on the Segment type: each type to its rule below; alias and any
-     * other type are unsupported. A fault while mapping becomes an {@code invalid_message} drop of
-     * this message alone, so that the rest of the request goes on (contract 3.3).
-     */
-    public MappingResult map(SegmentMessage m, IngestContext ctx) {
-        try {
-            String type = m.type() == null ? "" : m.type();
-            return switch (type) {
-                case "identify" -> identify(m, ctx);
-                case "track" -> track(m, ctx);
-                case "page" -> page(m, ctx);
-                case "screen" -> screen(m, ctx);
-                case "group" -> group(m, ctx);
-                default -> unsupported(m, ctx);
-            };
-        } catch (RuntimeException e) {
-            return failed(m, ctx, e);
-        }
-    }
-
     // ---- one method per Segment type ----------------------------------------------------
 
     public MappingResult identify(SegmentMessage m, IngestContext ctx) {

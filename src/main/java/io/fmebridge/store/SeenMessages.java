@@ -48,6 +48,8 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     /** The messageIds one request has claimed. */
     public final class Claims {
         private final java.util.List<String> keys = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        /** Keys claimed ahead by {@link #lookUp}: true until the idempotent consumer takes the first of them in. */
+        private final Map<String, Boolean> lookedUp = new ConcurrentHashMap<>();
         private volatile boolean handedToWriter;
 
         void add(String key) {
@@ -91,6 +93,10 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         if (owner == null) {
             owner = new Claims();
         }
+        Boolean fresh = owner.lookedUp.get(key);
+        if (fresh != null) { // decided by the request's look-up: new the first time, a duplicate after
+            return fresh && owner.lookedUp.replace(key, Boolean.TRUE, Boolean.FALSE);
+        }
         long now = System.currentTimeMillis();
         Claim mine = new Claim(owner, now);
         Claim held = claims.putIfAbsent(key, mine);
@@ -109,6 +115,24 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         }
         owner.add(key);
         return true;
+    }
+
+    /**
+     * Claims all of a request's messageIds with one look-up ({@link #claimAll}) and keeps the
+     * answers with the request's claims, for {@link #add(Exchange, String)} to give per message.
+     */
+    public void lookUp(Claims owner, String destinationId, List<String> messageIds) {
+        boolean[] duplicate = claimAll(owner, destinationId, messageIds);
+        for (int i = 0; i < messageIds.size(); i++) {
+            if (messageIds.get(i) != null) {
+                String key = destinationId + '/' + messageIds.get(i);
+                if (duplicate[i]) {
+                    owner.lookedUp.putIfAbsent(key, Boolean.FALSE);
+                } else {
+                    owner.lookedUp.put(key, Boolean.TRUE);
+                }
+            }
+        }
     }
 
     /**

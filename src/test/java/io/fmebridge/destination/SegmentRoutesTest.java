@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +33,7 @@ import io.fmebridge.store.WriteSet;
 
 /**
  * The routes of {@code routes/segment-in.yaml} with the store replaced by a mock: what the
- * content-based router and the duplicate check hand to the commit, one result per message.
+ * content-based router, the idempotent consumer and the splitter hand to the commit.
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {
@@ -67,6 +69,7 @@ class SegmentRoutesTest {
 
     @Test
     void routerSendsEachTypeToItsMappingAndGathersOneWriteSet() throws Exception {
+        NotifyBuilder routed = new NotifyBuilder(camel).fromCurrentRoute("segment-message-router").whenDone(5).create();
         commit.expectedMessageCount(1);
 
         producer.sendBody("direct:segment-ingest", request(
@@ -76,6 +79,7 @@ class SegmentRoutesTest {
                 "{\"type\": \"group\", \"groupId\": \"g1\", \"messageId\": \"r4\"}",
                 "{\"type\": \"alias\", \"userId\": \"u1\", \"previousId\": \"u0\", \"messageId\": \"r5\"}"));
 
+        assertThat(routed.matches(5, TimeUnit.SECONDS)).isTrue();
         commit.assertIsSatisfied();
         WriteSet writeSet = commit.getExchanges().get(0).getIn().getBody(WriteSet.class);
         List<MappingResult> results = writeSet.results();
