@@ -91,4 +91,17 @@ class SeenMessagesTest {
         assertThat(seen.claimAll(seen.newClaims(), "web", java.util.List.of("free"))).as("not kept by the refused request")
                 .containsExactly(false);
     }
+
+    @Test
+    void theIdempotentConsumerAnswersFromTheRequestsLookUp() {
+        taken("web", "seen-before", Duration.ofHours(1).toMillis());
+        SeenMessages.Claims claims = seen.newClaims();
+        seen.lookUp(claims, "web", java.util.Arrays.asList("a", "seen-before", "a", null));
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        exchange.setProperty(SeenMessages.CLAIMS, claims);
+        jdbc.update("DELETE FROM seen_message"); // answers come from the look-up, not from new queries
+        assertThat(seen.add(exchange, "web/a")).as("first time").isTrue();
+        assertThat(seen.add(exchange, "web/seen-before")).isFalse();
+        assertThat(seen.add(exchange, "web/a")).as("again in the same request").isFalse();
+    }
 }
