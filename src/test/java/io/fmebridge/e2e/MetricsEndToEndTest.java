@@ -53,5 +53,6 @@ class MetricsEndToEndTest extends RunningServiceTest {
                 - metric(before, "fme_destination_dropped_total", dest, "reason=\"missing_event_type_id\"")).isEqualTo(1);
         // the routes' timings
         assertThat(after).containsPattern("(?m)^camel_\\w*route\\w*\\{.*routeId=\"segment-ingest\"");
+        assertThat(after).as("exchange counts per route").containsPattern("(?m)^camel_exchanges_total\\{.*routeId=\"segment-ingest\"");
     }
 }
