@@ -34,9 +34,11 @@ public class QueryController {
     @GetMapping("/api/environments/{env}/events")
     public List<EventView> events(@PathVariable String env, @RequestParam(required = false) String trafficType,
                                   @RequestParam(required = false) String eventTypeId, @RequestParam(required = false) String key,
+                                  @RequestParam(required = false) String destination,
                                   @RequestParam(required = false) String limit) {
         knownEnvironment(env);
-        return queries.events(env, blankToNull(trafficType), blankToNull(eventTypeId), blankToNull(key), limit(limit));
+        return queries.events(env, blankToNull(trafficType), blankToNull(eventTypeId), blankToNull(key), blankToNull(destination),
+                limit(limit));
     }
 
     @GetMapping("/api/environments/{env}/event-types")

@@ -71,6 +71,13 @@ public class ProductMBeans implements DisposableBean {
         }
     }
 
+    /** A destination or source added, changed or removed through the admin API: the MBeans follow. */
+    @EventListener(SettingsRegistry.SettingsChanged.class)
+    public synchronized void settingsChanged() {
+        destroy();
+        register();
+    }
+
     private void register(ObjectName name, Object bean) throws JMException {
         if (server.isRegistered(name)) {
             server.unregisterMBean(name); // an earlier context in the same JVM

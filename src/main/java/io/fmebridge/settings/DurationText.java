@@ -32,4 +32,19 @@ public final class DurationText {
             throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 2s or 4h");
         }
     }
+
+    /** The shortest exact form: {@code 2s}, {@code 500ms}, {@code 4h}. */
+    public static String format(Duration duration) {
+        long ms = duration.toMillis();
+        if (ms != 0 && ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
 }

@@ -4,18 +4,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** An FME environment: its traffic types (lower case) and the SDK keys that select it. */
+/** An FME environment: its traffic types (lower case) and the hashes of the SDK keys that select it. */
 public record Environment(
         String id,
         String name,
         Set<String> trafficTypes,
-        List<String> sdkKeys,
+        List<String> sdkKeyHashes,
         String defaultTrafficType,
         Map<String, String> flagTrafficTypes) {
 
     @Override
     public String toString() {
-        return "Environment[" + id + "]"; // never the SDK keys
+        return "Environment[" + id + "]"; // nor the key hashes
     }
 
     public boolean hasTrafficType(String trafficType) {

@@ -20,7 +20,7 @@ public final class IntegrationSettings {
     public IntegrationSettings(List<Environment> environments, List<Destination> destinations, List<Source> sources) {
         environments.forEach(e -> {
             this.environments.put(e.id(), e);
-            e.sdkKeys().forEach(key -> environmentsBySdkKeyDigest.put(digest(key), e));
+            e.sdkKeyHashes().forEach(hash -> environmentsBySdkKeyDigest.put(hash, e));
         });
         destinations.forEach(d -> {
             this.destinations.put(d.id(), d);

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
  * The file {@code config/integrations.yml} as written (contract section 2), before any check.
- * {@link SettingsValidator} turns it into {@link IntegrationSettings}.
+ * {@link SettingsValidator} turns it into {@link IntegrationSettings}. Inbound credentials may be
+ * given as they are ({@code apiKey}) or as their hash ({@code apiKeyHash: sha256:<hex>}), the form
+ * the service keeps them in and exports them as.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record IntegrationsFile(
@@ -20,6 +22,7 @@ public record IntegrationsFile(
             String name,
             List<String> trafficTypes,
             List<String> sdkKeys,
+            List<String> sdkKeyHashes,
             String defaultTrafficType,
             Map<String, String> flagTrafficTypes) {
     }
@@ -40,7 +43,9 @@ public record IntegrationsFile(
             String screenEventTemplate,
             String groupTrafficType,
             String apiKey,
+            String apiKeyHash,
             String webhookSecret,
+            String webhookSecretHash,
             String signingSecret) {
     }
 

@@ -34,6 +34,11 @@ public final class SettingsLoader {
     }
 
     public static IntegrationSettings parse(String name, String yaml) {
+        return new SettingsValidator(name).validate(read(name, yaml));
+    }
+
+    /** The document as written, before any check but its shape: unknown fields and wrong types are refused. */
+    public static IntegrationsFile read(String name, String yaml) {
         JsonNode tree;
         try {
             tree = YAML.readTree(yaml);
@@ -53,10 +58,30 @@ public final class SettingsLoader {
         } catch (JsonProcessingException e) {
             throw new SettingsException(name + ": " + e.getOriginalMessage(), e);
         }
-        if (raw == null) {
-            raw = new IntegrationsFile(null, null, null);
+        return raw == null ? new IntegrationsFile(null, null, null) : raw;
+    }
+
+    /** One entry of the document (a destination, say) given alone, in JSON or YAML, checked for its shape. */
+    public static <T> T readEntry(String name, String text, Class<T> type) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(text == null ? "" : text);
+        } catch (JsonProcessingException e) {
+            throw new SettingsException(name + ": not valid JSON: " + e.getOriginalMessage(), e);
         }
-        return new SettingsValidator(name).validate(raw);
+        if (tree == null || !tree.isObject()) {
+            throw new SettingsException(name + ": the body must be a JSON object");
+        }
+        try {
+            return YAML.treeToValue(tree, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw new SettingsException(name + ": unknown setting '" + e.getPropertyName() + "'; known: " + e.getKnownPropertyIds(), e);
+        } catch (JsonMappingException e) {
+            String field = e.getPath().isEmpty() ? "" : e.getPath().get(0).getFieldName() + ": ";
+            throw new SettingsException(name + ": " + field + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new SettingsException(name + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     /** "destinations[0] 'prod-web'": the entry, named by its place and its id, as the validator does. */

@@ -29,6 +29,9 @@ public final class SettingsValidator {
     /** Ids appear in URLs and in the database: short, and free of characters that need escaping. */
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final int MAX_TRAFFIC_TYPE_LENGTH = 100;
+    /** How a stored credential hash is written: {@code sha256:<hex>}. */
+    public static final String HASH_PREFIX = "sha256:";
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     private final String file;
 
@@ -97,12 +100,18 @@ public final class SettingsValidator {
             }
             trafficTypes.add(lower(tt));
         }
-        List<String> keys = e.sdkKeys() == null ? List.of() : List.copyOf(e.sdkKeys());
-        for (String key : keys) {
+        List<String> keyHashes = new ArrayList<>();
+        for (String key : e.sdkKeys() == null ? List.<String>of() : e.sdkKeys()) {
             if (key == null || key.isBlank()) {
                 throw fail(where, "sdkKeys has an empty key");
             }
-            if (!sdkKeys.add(key)) {
+            keyHashes.add(Credentials.hash(key));
+        }
+        for (String hash : e.sdkKeyHashes() == null ? List.<String>of() : e.sdkKeyHashes()) {
+            keyHashes.add(hash(hash, where, "sdkKeyHashes"));
+        }
+        for (String hash : keyHashes) {
+            if (!sdkKeys.add(hash)) {
                 throw fail(where, "an SDK key is listed twice; each key selects one environment");
             }
         }
@@ -120,7 +129,8 @@ public final class SettingsValidator {
                 flagTts.put(flag.getKey(), tt);
             }
         }
-        return new Environment(id, e.name() == null ? id : e.name(), Set.copyOf(trafficTypes), keys, defaultTt, Map.copyOf(flagTts));
+        return new Environment(id, e.name() == null ? id : e.name(), java.util.Collections.unmodifiableSet(trafficTypes),
+                List.copyOf(keyHashes), defaultTt, java.util.Collections.unmodifiableMap(flagTts));
     }
 
     private Destination destination(DestinationEntry d, String where, Map<String, Environment> environments) {
@@ -141,13 +151,13 @@ public final class SettingsValidator {
         FieldPath valueField = d.valueField() == null ? null : path(d.valueField(), where, "valueField");
         String pageTemplate = template(d.pageEventTemplate(), "view_{name}_page", where, "pageEventTemplate");
         String screenTemplate = template(d.screenEventTemplate(), "view_{name}_screen", where, "screenEventTemplate");
-        String apiKey = credential(d.apiKey(), where, "apiKey");
-        String webhookSecret = credential(d.webhookSecret(), where, "webhookSecret");
+        String apiKeyHash = inboundCredential(d.apiKey(), d.apiKeyHash(), where, "apiKey");
+        String webhookSecretHash = inboundCredential(d.webhookSecret(), d.webhookSecretHash(), where, "webhookSecret");
         String signingSecret = d.signingSecret() == null ? null : credential(d.signingSecret(), where, "signingSecret");
         return new Destination(id, env.id(), trafficType, identity, anonymousTt,
                 flag(d.identify()), flag(d.track()), eventTypeIdField, valueField,
                 flag(d.namedPages()), flag(d.namedScreens()), pageTemplate, screenTemplate, groupTt,
-                Credentials.hash(apiKey), Credentials.hash(webhookSecret), signingSecret);
+                apiKeyHash, webhookSecretHash, signingSecret);
     }
 
     private Source source(SourceEntry s, String where, Map<String, Environment> environments) {
@@ -190,7 +200,7 @@ public final class SettingsValidator {
         } catch (IllegalArgumentException ex) {
             throw fail(where, "batch.maxDelay " + ex.getMessage());
         }
-        return new Source(id, env.id(), writeKey, endpoint.replaceAll("/+$", ""), Map.copyOf(identities),
+        return new Source(id, env.id(), writeKey, endpoint.replaceAll("/+$", ""), java.util.Collections.unmodifiableMap(identities),
                 maxMessages, maxBytes, maxDelay);
     }
 
@@ -237,6 +247,26 @@ public final class SettingsValidator {
             throw fail(where, field + " is too short; use at least 8 characters");
         }
         return value;
+    }
+
+    /** The hash of a credential given as it is ({@code apiKey}) or already hashed ({@code apiKeyHash}). */
+    private String inboundCredential(String value, String hash, String where, String field) {
+        if (value != null && hash != null) {
+            throw fail(where, "give " + field + " or " + field + "Hash, not both");
+        }
+        return hash != null ? hash(hash, where, field + "Hash") : Credentials.hash(credential(value, where, field));
+    }
+
+    /** {@code sha256:<64 hex digits>}, as the service writes it; the bare hex is taken too. */
+    private String hash(String text, String where, String field) {
+        String hex = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (hex.startsWith(HASH_PREFIX)) {
+            hex = hex.substring(HASH_PREFIX.length());
+        }
+        if (!SHA256_HEX.matcher(hex).matches()) {
+            throw fail(where, field + " must be sha256: followed by 64 hex digits");
+        }
+        return hex;
     }
 
     private String id(String value, String where) {

@@ -31,6 +31,16 @@ public final class ImpressionIntake {
         }
     }
 
+    /** The request's pieces, for the splitter (a bean call: Camel's OGNL would hash the whole request). */
+    public List<GatheredBatch> piecesOf(Intake intake) {
+        return intake.pieces();
+    }
+
+    /** What the request stores, for the group commit. */
+    public io.fmebridge.store.WriteSet writeSetOf(Intake intake) {
+        return intake.writeSet();
+    }
+
     public Intake accept(ImpressionRequest request) {
         long now = System.currentTimeMillis();
         Environment env = request.environment();

@@ -94,6 +94,11 @@ public class OutboxRepository {
         return claimed;
     }
 
+    /** True when a poll claimed as many batches as it could: more may be due at once. */
+    public boolean claimedAll(List<ClaimedBatch> claimed, int limit) {
+        return claimed.size() >= limit;
+    }
+
     public synchronized void delivered(ClaimedBatch batch) {
         tx.executeWithoutResult(s -> {
             jdbc.update("DELETE FROM outbound_batch WHERE id = ?", batch.id());

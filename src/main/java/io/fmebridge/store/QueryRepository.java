@@ -65,6 +65,12 @@ public class QueryRepository {
     }
 
     public List<EventView> events(String environmentId, String trafficType, String eventTypeId, String key, int limit) {
+        return events(environmentId, trafficType, eventTypeId, key, null, limit);
+    }
+
+    /** Newest first; {@code destinationId}, when given, keeps the events that came through that destination. */
+    public List<EventView> events(String environmentId, String trafficType, String eventTypeId, String key, String destinationId,
+                                  int limit) {
         StringBuilder sql = new StringBuilder("SELECT event_type_id, traffic_type, identity_key, event_value, event_time, "
                 + "properties, message_id, destination_id FROM fme_event WHERE environment_id = ?");
         List<Object> args = new ArrayList<>(List.of(environmentId));
@@ -79,6 +85,10 @@ public class QueryRepository {
         if (key != null) {
             sql.append(" AND identity_key = ?");
             args.add(key);
+        }
+        if (destinationId != null) {
+            sql.append(" AND destination_id = ?");
+            args.add(destinationId);
         }
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(limit);

@@ -109,6 +109,15 @@ public abstract class RunningServiceTest {
         return send(request.build());
     }
 
+    /** A call of the admin API with the admin token; {@code body} may be null. */
+    Answer admin(String method, String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
     private static Answer send(HttpRequest request) {
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,310 @@
+package io.fmebridge.benchmark;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+import javax.imageio.ImageIO;
+
+import io.fmebridge.benchmark.Benchmark.Inbound;
+import io.fmebridge.benchmark.Benchmark.Outbound;
+import io.fmebridge.benchmark.Benchmark.Results;
+
+/** Writes a run's figures as markdown (tables, targets, machine, command) and a PNG chart. */
+final class BenchmarkReport {
+    private static final Color SERVICE = new Color(0x2f6fb0);
+    private static final Color BASELINE = new Color(0xb0b0b0);
+
+    private BenchmarkReport() {
+    }
+
+    static void write(Results r, Path markdown, Path chart, Optional<String> changes) throws IOException {
+        Files.createDirectories(markdown.toAbsolutePath().getParent());
+        chart(r, chart);
+        Files.writeString(markdown, markdown(r, chart.getFileName().toString(), changes));
+    }
+
+    static String markdown(Results r, String chartName, Optional<String> changes) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Performance\n\n")
+                .append("Throughput, latency and memory of the packaged service, measured side by side with baselines run in ")
+                .append("the same run on the same machine, so that the ratios hold even when the machine is noisy. ")
+                .append("The load generator runs on the same machine, over loopback.\n\n")
+                .append("Written by `").append(r.command()).append("` (").append(r.plan().name()).append(" mode), started ")
+                .append(r.startedAt()).append(", ").append(fmt("%.0f", r.seconds())).append(" s in all.\n\n")
+                .append("Machine: ").append(machine()).append("\n\n")
+                .append("![throughput of the service and of the baselines](").append(chartName).append(")\n\n");
+
+        md.append("## Against the targets\n\n| target | measured | met |\n|---|---|---|\n");
+        List<Inbound> batch = of(r, "batch", "service");
+        Inbound bestBatch = batch.stream().max((a, b) -> Double.compare(a.outcome().messagesPerSecond(), b.outcome().messagesPerSecond()))
+                .orElseThrow();
+        Inbound bestNaive = of(r, "batch", "naive").stream().max((a, b) -> Double.compare(a.outcome().messagesPerSecond(),
+                b.outcome().messagesPerSecond())).orElseThrow();
+        target(md, "inbound batch: at least 20,000 messages/s stored durably", fmt("%,.0f", bestBatch.outcome().messagesPerSecond())
+                + " messages/s (" + bestBatch.senders() + " senders)", bestBatch.outcome().messagesPerSecond() >= 20_000 && bestBatch.verified());
+        double worstRatio = Double.MAX_VALUE;
+        StringBuilder ratios = new StringBuilder();
+        for (Inbound s : batch) {
+            double ratio = s.outcome().messagesPerSecond() / naive(r, "batch", s.senders()).outcome().messagesPerSecond();
+            worstRatio = Math.min(worstRatio, ratio);
+            ratios.append(ratios.length() == 0 ? "" : ", ").append(fmt("%.2f", ratio)).append(" at ").append(s.senders());
+        }
+        target(md, "inbound batch: at least 1.0 of the naive ceiling, same senders", ratios
+                + " senders; best against best " + fmt("%.2f", bestBatch.outcome().messagesPerSecond() / bestNaive.outcome().messagesPerSecond()),
+                worstRatio >= 1.0);
+        Inbound single16 = of(r, "single", "service").stream().filter(i -> i.senders() == 16).findFirst()
+                .orElse(of(r, "single", "service").get(of(r, "single", "service").size() - 1));
+        target(md, "single-message webhook: at least 3,000 requests/s at 16 senders", fmt("%,.0f", single16.outcome().requestsPerSecond())
+                + " requests/s (" + single16.senders() + " senders)", single16.outcome().requestsPerSecond() >= 3_000);
+        target(md, "single-message webhook: p99 at most 25 ms at 16 senders", fmt("%.1f", single16.outcome().p99Millis()) + " ms",
+                single16.outcome().p99Millis() <= 25);
+        Outbound out = outbound(r, "service");
+        Outbound lib = outbound(r, "analytics-java");
+        target(md, "outbound: at least 50,000 impressions/s", fmt("%,.0f", out.perSecond()) + " impressions/s", out.perSecond() >= 50_000
+                && out.verified());
+        target(md, "outbound: faster than analytics-java", fmt("%.2f", out.perSecond() / lib.perSecond()) + " × analytics-java ("
+                + fmt("%,.0f", lib.perSecond()) + "/s)", out.perSecond() > lib.perSecond());
+        long peakHeap = r.inbound().stream().filter(i -> i.target().equals("service")).mapToLong(Inbound::peakHeap).max().orElse(0);
+        peakHeap = Math.max(peakHeap, out.peakHeap());
+        target(md, "heap under 512 MB (the service runs with -Xmx512m)", Benchmark.mb(peakHeap) + " MB at most", peakHeap < 512L << 20);
+
+        md.append("\n## Inbound batch: `POST /v1/batch`, 100 messages (about 70 KB) a request\n\n")
+                .append("Messages/s stored durably: only answers 200 count, and every message answered 200 was found stored ")
+                .append("afterwards (the destination's `stored` figure; rows for the naive ceiling).\n\n");
+        inboundTable(md, r, "batch", "messages/s", i -> i.outcome().messagesPerSecond());
+        md.append("\n## Inbound single: `POST /api/segment/webhook/{id}`, one message a request\n\n");
+        inboundTable(md, r, "single", "requests/s", i -> i.outcome().requestsPerSecond());
+
+        md.append("\n## Outbound: impressions in, `get_treatment` batches out\n\n")
+                .append("The service: ").append(fmt("%,d", out.count())).append(" impressions posted by ")
+                .append(r.plan().impressionSenders()).append(" senders to `/api/testImpressions/bulk`, ")
+                .append(Benchmark.IMPRESSIONS_PER_REQUEST).append(" a request (FME SDK bulk format), through the source's batches ")
+                .append("(`maxMessages: 100`, `maxDelay: 2s`) to a local Segment sink. Time from the first request sent to the ")
+                .append("last new message acknowledged by the sink. analytics-java 3.5.4 (its defaults) sends the same number of ")
+                .append("`get_treatment` tracks to a sink of its own: time from the first `enqueue` to the last message acknowledged.\n\n")
+                .append("| sender | messages | all accepted after | all acknowledged after | messages/s | × analytics-java | verified |\n")
+                .append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (Outbound o : r.outbound()) {
+            md.append("| ").append(o.target().equals("service") ? "the service (impressions/s)" : "analytics-java 3.5.4 (tracks/s)")
+                    .append(" | ").append(fmt("%,d", o.count())).append(" | ").append(fmt("%.1f s", o.acceptSeconds()))
+                    .append(" | ").append(fmt("%.1f s", o.seconds())).append(" | ").append(fmt("%,.0f", o.perSecond()))
+                    .append(" | ").append(fmt("%.2f", o.perSecond() / lib.perSecond())).append(" | ")
+                    .append(o.verified() ? "yes" : "NO: " + o.delivered() + " delivered").append(" |\n");
+        }
+
+        md.append("\n## Memory of the service\n\n")
+                .append("Peak heap in use (`jvm_memory_used_bytes{area=\"heap\"}` from `/actuator/prometheus`, every 0.5 s) and ")
+                .append("peak resident set (`VmRSS` from `/proc/<pid>/status`, every 0.25 s) while each scenario ran; the ")
+                .append("service runs with `-Xmx512m`. High-water mark of the resident set over the whole run (`VmHWM`): ")
+                .append(Benchmark.mb(r.serviceHwm())).append(" MB.\n\n")
+                .append("| scenario | senders | peak heap MB | peak RSS MB |\n|---|---:|---:|---:|\n");
+        for (Inbound i : r.inbound()) {
+            if (i.target().equals("service")) {
+                md.append("| inbound ").append(i.kind()).append(" | ").append(i.senders()).append(" | ").append(Benchmark.mb(i.peakHeap()))
+                        .append(" | ").append(Benchmark.mb(i.peakRss())).append(" |\n");
+            }
+        }
+        md.append("| outbound | ").append(r.plan().impressionSenders()).append(" | ").append(Benchmark.mb(out.peakHeap())).append(" | ")
+                .append(Benchmark.mb(out.peakRss())).append(" |\n");
+
+        md.append("\n## How it is measured\n\n")
+                .append("- The packaged jar (`target/fme-segment-bridge-*.jar`) runs as its own process with `-Xmx512m` on a fresh ")
+                .append("data directory, with its default settings (`fsync: true`: every answer 200 waits for `CHECKPOINT SYNC`).\n")
+                .append("- The naive ceiling (`src/test/java/io/fmebridge/benchmark/NaiveCeiling.java`) runs as its own process with ")
+                .append("`-Xmx512m`: the JDK's HTTP server with 64 worker threads, Jackson, and per request one H2 transaction ")
+                .append("that batch-inserts one raw row per message into a fresh H2 file, then `CHECKPOINT SYNC` before the answer. ")
+                .append("No credentials, no mapping, no duplicate check.\n")
+                .append("- Both get the same bodies: realistic Segment messages of about 700 bytes (70% track, 15% identify, 10% page, ")
+                .append("5% group; every `messageId` new), generated by `SegmentTraffic`.\n")
+                .append("- Each sender is a thread with one keep-alive connection that posts, waits for the answer and posts again ")
+                .append("(closed loop). ").append(r.plan().warmupMillis() / 1000.0).append(" s of warm-up, then ")
+                .append(r.plan().measureMillis() / 1000.0).append(" s measured; the naive ceiling and the service take turns at ")
+                .append("each number of senders. p50 and p99 are of the answers received in the measured window.\n")
+                .append("- The Segment sinks are the JDK's HTTP server answering 200 and counting distinct `messageId`s.\n")
+                .append("- Sources: `src/test/java/io/fmebridge/benchmark/`. In `mvn -B verify` (and CI) the same code runs in a short ")
+                .append("smoke mode (`BenchmarkIT`), which writes under `target/benchmark/` only and asserts no timings.\n");
+        changes.ifPresent(text -> md.append('\n').append(text.strip()).append('\n'));
+        return md.toString();
+    }
+
+    private static void inboundTable(StringBuilder md, Results r, String kind, String unit, ToDoubleFunction<Inbound> rate) {
+        md.append("| senders | service ").append(unit).append(" | p50 ms | p99 ms | naive ").append(unit)
+                .append(" | p50 ms | p99 ms | service / naive | verified |\n|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Inbound s : of(r, kind, "service")) {
+            Inbound n = naive(r, kind, s.senders());
+            md.append("| ").append(s.senders()).append(" | ").append(fmt("%,.0f", rate.applyAsDouble(s))).append(" | ")
+                    .append(fmt("%.1f", s.outcome().p50Millis())).append(" | ").append(fmt("%.1f", s.outcome().p99Millis())).append(" | ")
+                    .append(fmt("%,.0f", rate.applyAsDouble(n))).append(" | ").append(fmt("%.1f", n.outcome().p50Millis())).append(" | ")
+                    .append(fmt("%.1f", n.outcome().p99Millis())).append(" | **")
+                    .append(fmt("%.2f", rate.applyAsDouble(s) / rate.applyAsDouble(n))).append("** | ")
+                    .append(s.verified() && n.verified() ? "yes" : "NO").append(" |\n");
+        }
+    }
+
+    private static void target(StringBuilder md, String target, String measured, boolean met) {
+        md.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**no**").append(" |\n");
+    }
+
+    private static List<Inbound> of(Results r, String kind, String target) {
+        return r.inbound().stream().filter(i -> i.kind().equals(kind) && i.target().equals(target)).toList();
+    }
+
+    private static Inbound naive(Results r, String kind, int senders) {
+        return of(r, kind, "naive").stream().filter(i -> i.senders() == senders).findFirst().orElseThrow();
+    }
+
+    private static Outbound outbound(Results r, String target) {
+        return r.outbound().stream().filter(o -> o.target().equals(target)).findFirst().orElseThrow();
+    }
+
+    static String machine() {
+        String cpu = "unknown CPU";
+        long memKb = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    memKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: the rest still says enough
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + (memKb / 1024 / 1024) + " GB RAM, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+                + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")";
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    // ---- chart ----
+
+    static void chart(Results r, Path file) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        int width = 1500;
+        int height = 560;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+
+        List<String> labels = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (Inbound s : of(r, "batch", "service")) {
+            labels.add(s.senders() + "");
+            values.add(new double[] {s.outcome().messagesPerSecond(), naive(r, "batch", s.senders()).outcome().messagesPerSecond()});
+        }
+        panel(g, 20, "Inbound batch: messages/s stored", "senders", labels, values, new String[] {"service", "naive ceiling"}, 20_000);
+        labels = new ArrayList<>();
+        values = new ArrayList<>();
+        for (Inbound s : of(r, "single", "service")) {
+            labels.add(s.senders() + "");
+            values.add(new double[] {s.outcome().requestsPerSecond(), naive(r, "single", s.senders()).outcome().requestsPerSecond()});
+        }
+        panel(g, 520, "Inbound single (webhook): requests/s", "senders", labels, values, new String[] {"service", "naive ceiling"},
+                3_000);
+        Outbound out = outbound(r, "service");
+        Outbound lib = outbound(r, "analytics-java");
+        panel(g, 1020, "Outbound: get_treatment messages/s", "", List.of("delivered to the sink"),
+                List.of(new double[] {out.perSecond(), lib.perSecond()}), new String[] {"service", "analytics-java 3.5.4"}, 50_000);
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString("FME Segment Bridge, " + r.plan().name() + " run of " + r.startedAt() + " on " + Runtime.getRuntime().availableProcessors()
+                + " cores; dashed line: target", 20, height - 10);
+        g.dispose();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static void panel(Graphics2D g, int x0, String title, String axis, List<String> labels, List<double[]> values,
+                              String[] series, double target) {
+        int w = 460;
+        int top = 60;
+        int bottom = 470;
+        int left = x0 + 60;
+        double max = target;
+        for (double[] v : values) {
+            for (double d : v) {
+                max = Math.max(max, d);
+            }
+        }
+        max = niceCeiling(max * 1.1);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.setColor(Color.BLACK);
+        g.drawString(title, x0, 30);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int i = 0; i <= 5; i++) {
+            double v = max * i / 5;
+            int y = bottom - (int) ((bottom - top) * (v / max));
+            g.setColor(new Color(0xeeeeee));
+            g.drawLine(left, y, x0 + w, y);
+            g.setColor(Color.GRAY);
+            String text = v >= 1000 ? fmt("%,.0fk", v / 1000) : fmt("%.0f", v);
+            g.drawString(text, left - 8 - g.getFontMetrics().stringWidth(text), y + 4);
+        }
+        int groups = labels.size();
+        int groupWidth = (x0 + w - left) / Math.max(1, groups);
+        int barWidth = Math.min(60, (groupWidth - 20) / series.length);
+        for (int gi = 0; gi < groups; gi++) {
+            int gx = left + gi * groupWidth + (groupWidth - barWidth * series.length) / 2;
+            for (int si = 0; si < series.length; si++) {
+                double v = values.get(gi)[si];
+                int h = (int) ((bottom - top) * (v / max));
+                g.setColor(si == 0 ? SERVICE : BASELINE);
+                g.fillRect(gx + si * barWidth, bottom - h, barWidth - 4, h);
+                g.setColor(Color.BLACK);
+                String text = v >= 10_000 ? fmt("%.0fk", v / 1000) : fmt("%,.0f", v);
+                g.drawString(text, gx + si * barWidth + (barWidth - 4 - g.getFontMetrics().stringWidth(text)) / 2, bottom - h - 4);
+            }
+            g.setColor(Color.DARK_GRAY);
+            String label = labels.get(gi);
+            g.drawString(label, left + gi * groupWidth + (groupWidth - g.getFontMetrics().stringWidth(label)) / 2, bottom + 16);
+        }
+        g.drawString(axis, left + (x0 + w - left - g.getFontMetrics().stringWidth(axis)) / 2, bottom + 32);
+        int ty = bottom - (int) ((bottom - top) * (target / max));
+        g.setColor(new Color(0xc0392b));
+        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+        g.drawLine(left, ty, x0 + w, ty);
+        g.setStroke(new BasicStroke(1));
+        g.setColor(Color.BLACK);
+        g.drawLine(left, top, left, bottom);
+        g.drawLine(left, bottom, x0 + w, bottom);
+        for (int si = 0; si < series.length; si++) {
+            g.setColor(si == 0 ? SERVICE : BASELINE);
+            g.fillRect(x0 + 70 + si * 180, 40, 12, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(series[si], x0 + 88 + si * 180, 51);
+        }
+    }
+
+    private static double niceCeiling(double v) {
+        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+            if (step * magnitude >= v) {
+                return step * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+}
