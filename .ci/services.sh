@@ -239,8 +239,8 @@ kafka_start() {
   local storage_tool
   storage_tool=$(kafka_class kafka.tools.StorageTool org.apache.kafka.tools.StorageTool)
   if ! [ -f "$KAFKA_HOME/data/meta.properties" ]; then
-    local cluster_id
-    cluster_id=$(kafka_java "$storage_tool" random-uuid)
+    local cluster_id # what `kafka-storage random-uuid` prints (16 random bytes, base64url), without a JVM start
+    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
     kafka_java "$storage_tool" format -t "$cluster_id" -c "$KAFKA_HOME/server.properties" >/dev/null
   fi
   # setsid: the broker outlives this script and is not hit by the terminal's Ctrl-C
