@@ -60,18 +60,24 @@ class PostgresMigrationsTest {
         return value == null || value.isBlank() ? otherwise : value;
     }
 
+    /** Null when PostgreSQL answered; else why not. Asked once for all tests. */
+    private static String unreachable;
+
     @BeforeAll
-    static void postgresIsReachable() {
+    static void askPostgres() {
         DriverManager.setLoginTimeout(3);
         try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
-            assumeTrue(c.isValid(3));
+            unreachable = c.isValid(3) ? null : "connection not valid";
         } catch (SQLException e) {
-            assumeTrue(false, "no PostgreSQL at " + URL + " (" + e.getMessage() + "); start one with .ci/services.sh start postgres");
+            unreachable = e.getMessage();
         }
     }
 
+    /** Assumed per test, so that Surefire counts each of them as skipped. */
     @BeforeEach
     void ownSchema() {
+        assumeTrue(unreachable == null, () -> "no PostgreSQL at " + URL + " (" + unreachable
+                + "); start one with .ci/services.sh start postgres");
         schema = "migrations_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         postgres = new DriverManagerDataSource(URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema, USER, PASSWORD);
     }
