@@ -1,0 +1,192 @@
+package io.fmebridge.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
+import org.apache.camel.support.DefaultExchange;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fmebridge.source.GatheredBatch;
+import io.fmebridge.source.OutboundMessage;
+
+/**
+ * The migrations that create the schema on H2 create it on PostgreSQL too, with the Flyway
+ * locations of {@code config/application.yml}, and what H2 calls BLOB and CLOB holds the
+ * aggregator's batches and the outbox's JSON on PostgreSQL.
+ *
+ * <p>Needs a PostgreSQL server: {@code .ci/services.sh start postgres} starts one at
+ * {@code jdbc:postgresql://127.0.0.1:55432/fme_test} (user fme, password fme); FME_TEST_PG_URL,
+ * FME_TEST_PG_USER and FME_TEST_PG_PASSWORD point elsewhere. <b>Without a reachable PostgreSQL
+ * every test here is skipped</b> (reported as skipped, not passed), so that the suite still
+ * runs on a machine without one. Each test works in a schema of its own and drops it.
+ */
+class PostgresMigrationsTest {
+    private static final String URL = setting("FME_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:55432/fme_test");
+    private static final String USER = setting("FME_TEST_PG_USER", "fme");
+    private static final String PASSWORD = setting("FME_TEST_PG_PASSWORD", "fme");
+
+    private String schema;
+    private DataSource postgres;
+
+    private static String setting(String name, String otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : value;
+    }
+
+    /** Null when PostgreSQL answered; else why not. Asked once for all tests. */
+    private static String unreachable;
+
+    @BeforeAll
+    static void askPostgres() {
+        DriverManager.setLoginTimeout(3);
+        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
+            unreachable = c.isValid(3) ? null : "connection not valid";
+        } catch (SQLException e) {
+            unreachable = e.getMessage();
+        }
+    }
+
+    /** Assumed per test, so that Surefire counts each of them as skipped. */
+    @BeforeEach
+    void ownSchema() {
+        assumeTrue(unreachable == null, () -> "no PostgreSQL at " + URL + " (" + unreachable
+                + "); start one with .ci/services.sh start postgres");
+        schema = "migrations_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        postgres = new DriverManagerDataSource(URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema, USER, PASSWORD);
+    }
+
+    @AfterEach
+    void dropSchema() {
+        if (schema != null) {
+            new JdbcTemplate(postgres).execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    /** spring.flyway.locations of config/application.yml, with {vendor} as Spring Boot fills it in. */
+    private static String[] locations(String vendor) {
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new FileSystemResource("config/application.yml"));
+        String locations = yaml.getObject().getProperty("spring.flyway.locations");
+        assertThat(locations).as("spring.flyway.locations in config/application.yml").isNotBlank();
+        return locations.replace("{vendor}", vendor).split("\\s*,\\s*");
+    }
+
+    private Flyway migratePostgres() {
+        Flyway flyway = Flyway.configure().dataSource(postgres).schemas(schema).locations(locations("postgresql")).load();
+        flyway.migrate();
+        return flyway;
+    }
+
+    private static List<String> versions(Flyway flyway) {
+        return java.util.Arrays.stream(flyway.info().applied()).map(MigrationInfo::getVersion).filter(java.util.Objects::nonNull)
+                .map(Object::toString).toList(); // without the entry for the schema Flyway created
+    }
+
+    private static List<String> tables(DataSource dataSource, String schema) {
+        return new JdbcTemplate(dataSource).queryForList("SELECT LOWER(table_name) FROM information_schema.tables "
+                + "WHERE LOWER(table_schema) = ? AND table_type IN ('BASE TABLE', 'TABLE') AND LOWER(table_name) <> 'flyway_schema_history' "
+                + "ORDER BY 1", String.class, schema.toLowerCase(Locale.ROOT));
+    }
+
+    @Test
+    void theSharedMigrationsCreateTheSameTablesOnPostgresAsOnH2() {
+        Flyway pg = migratePostgres();
+        DataSource h2 = new DriverManagerDataSource("jdbc:h2:mem:migrations-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway embedded = Flyway.configure().dataSource(h2).locations(locations("h2")).load();
+        embedded.migrate();
+
+        assertThat(versions(pg)).containsExactly("0.1", "1", "2");
+        assertThat(versions(embedded)).containsExactly("1", "2");
+        assertThat(tables(postgres, schema)).hasSize(14).isEqualTo(tables(h2, "public"));
+        // a second start finds nothing to do, and the checksums still match
+        assertThat(pg.migrate().migrationsExecuted).isZero();
+        pg.validate();
+    }
+
+    @Test
+    void theAggregatorRepositoryKeepsBatchesOnPostgres() throws Exception {
+        migratePostgres();
+        CamelContext camel = new DefaultCamelContext();
+        JdbcAggregationRepository repository = new JdbcAggregationRepository(new DataSourceTransactionManager(postgres),
+                "impression_batches", postgres);
+        repository.setDeserializationFilter("io.fmebridge.source.GatheredBatch;java.**;org.apache.camel.**;!*");
+        repository.start();
+        try {
+            GatheredBatch batch = new GatheredBatch("prod-segment", 100, 500_000, 2000);
+            String json = "{\"messageId\":\"m-1\",\"event\":\"get_treatment\",\"text\":\"é ü \\u2603\"}";
+            batch.add(new OutboundMessage("prod-segment", "m-1", json, json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getIn().setBody(batch);
+
+            repository.add(camel, "prod-segment", exchange);
+            Exchange back = repository.get(camel, "prod-segment");
+            assertThat(back.getIn().getBody(GatheredBatch.class).messages()).containsExactly(json);
+
+            repository.remove(camel, "prod-segment", back); // completed: moved to impression_batches_completed
+            assertThat(repository.getKeys()).isEmpty();
+            Set<String> completed = repository.scan(camel);
+            assertThat(completed).hasSize(1);
+            repository.confirm(camel, completed.iterator().next());
+            assertThat(repository.scan(camel)).isEmpty();
+        } finally {
+            repository.stop();
+            camel.close();
+        }
+    }
+
+    @Test
+    void theOutboxSendsRetriesAndDeadLettersOnPostgres() {
+        migratePostgres();
+        JdbcTemplate jdbc = new JdbcTemplate(postgres);
+        OutboxRepository outbox = new OutboxRepository(jdbc, new TransactionTemplate(new DataSourceTransactionManager(postgres)),
+                new ObjectMapper(), Set::of);
+        GatheredBatch batch = new GatheredBatch("prod-segment", 100, 500_000, 0);
+        String big = "x".repeat(20_000); // 60 KB in the batch row, under the 32 KB per message that replay keeps
+        for (int i = 0; i < 3; i++) {
+            String json = "{\"messageId\":\"m-" + i + "\",\"properties\":{\"pad\":\"" + big + "\"}}";
+            batch.add(new OutboundMessage("prod-segment", "m-" + i, json, json.length()));
+        }
+        outbox.enqueue(batch);
+
+        List<OutboxRepository.ClaimedBatch> claimed = outbox.claimDue(16);
+        assertThat(claimed).hasSize(1);
+        assertThat(claimed.get(0).count()).isEqualTo(3);
+        assertThat(outbox.claimDue(16)).as("claimed batches are leased").isEmpty();
+
+        outbox.deadLetter(claimed.get(0), "HTTP 400: bad request");
+        assertThat(outbox.stats("prod-segment", 0)).isEqualTo(
+                new OutboxRepository.SourceStats(0, 0, 0, 3, 1, "HTTP 400: bad request"));
+        assertThat(outbox.deadLetters("prod-segment", 10)).extracting(OutboxRepository.DeadLetterView::messageId)
+                .containsExactly("m-2", "m-1", "m-0");
+
+        assertThat(outbox.replay("prod-segment", 100, 500_000)).isEqualTo(3);
+        assertThat(outbox.stats("prod-segment", 0).pending()).isEqualTo(3);
+    }
+}
