@@ -135,8 +135,9 @@ public class GroupCommitWriter implements AutoCloseable {
         try {
             List<Pending> committed = commitGroup(group);
             flush();
-            committed.forEach(p -> p.done().complete(null));
+            // logged and counted before anyone is answered: a client that got its 200 finds its drops
             committed.forEach(p -> onCommitted.accept(p.writeSet()));
+            committed.forEach(p -> p.done().complete(null));
         } catch (SQLException flushFailure) {
             // Committed but perhaps not on disk: don't answer 200, and don't write it again either.
             log.warn("Could not write the store to disk: {}", flushFailure.toString());
