@@ -122,9 +122,12 @@ class PostgresMigrationsTest {
         Flyway embedded = Flyway.configure().dataSource(h2).locations(locations("h2")).load();
         embedded.migrate();
 
-        assertThat(versions(pg)).containsExactly("0.1", "1", "2");
-        assertThat(versions(embedded)).containsExactly("1", "2");
-        assertThat(tables(postgres, schema)).hasSize(14).isEqualTo(tables(h2, "public"));
+        // PostgreSQL's own 0.1 first, then every shared migration, as on H2
+        assertThat(versions(embedded)).startsWith("1", "2", "3");
+        List<String> expected = new java.util.ArrayList<>(List.of("0.1"));
+        expected.addAll(versions(embedded));
+        assertThat(versions(pg)).isEqualTo(expected);
+        assertThat(tables(postgres, schema)).hasSizeGreaterThanOrEqualTo(15).isEqualTo(tables(h2, "public"));
         // a second start finds nothing to do, and the checksums still match
         assertThat(pg.migrate().migrationsExecuted).isZero();
         pg.validate();
