@@ -32,7 +32,7 @@ public class Wiring {
      */
     private static final ObjectMapper SEGMENT_JSON = segmentJson();
 
-    static ObjectMapper segmentJson() {
+    public static ObjectMapper segmentJson() {
         ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
         return mapper;

@@ -77,6 +77,14 @@ public final class GatheredBatch implements Serializable {
         return sourceId;
     }
 
+    public int maxMessages() {
+        return maxMessages;
+    }
+
+    public int maxBytes() {
+        return maxBytes;
+    }
+
     public long maxDelayMillis() {
         return maxDelayMillis;
     }

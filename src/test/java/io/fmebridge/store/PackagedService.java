@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** The packaged service ({@code target/*.jar}, built by {@code mvn package}) run as a process of its own. */
-final class PackagedService {
+public final class PackagedService {
     private PackagedService() {
     }
 
-    static Path jar() throws IOException {
+    public static Path jar() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             return files.filter(p -> p.getFileName().toString().matches("fme-segment-bridge-.*\\.jar"))
                     .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
@@ -27,7 +27,7 @@ final class PackagedService {
         }
     }
 
-    static Process start(Path dataDir, int port, String integrationsFile, String adminToken, String name, String... jvmAndArgs)
+    public static Process start(Path dataDir, int port, String integrationsFile, String adminToken, String name, String... jvmAndArgs)
             throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
@@ -64,7 +64,7 @@ final class PackagedService {
         throw new AssertionError("service did not start within 90 s; see " + log);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,105 @@
+package io.fmebridge.queue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The consumers of both topics, started once Camel runs the routes they feed, stopped before it
+ * stops. {@code fme.kafka.consumers} of each per instance; all instances share the two groups.
+ */
+public final class QueueConsumers implements SmartLifecycle {
+    private final KafkaSettings settings;
+    private final ObjectProvider<CamelContext> camelProvider;
+    private volatile CamelContext camel;
+    private final List<TopicConsumer> consumers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    private final boolean destinationSide;
+    private final boolean sourceSide;
+
+    /**
+     * Camel through a provider: a lifecycle bean that depends on the CamelContext directly would
+     * have Spring start Camel early, before its routes are added.
+     */
+    public QueueConsumers(KafkaSettings settings, ObjectProvider<CamelContext> camel, boolean destinationSide, boolean sourceSide) {
+        this.settings = settings;
+        this.camelProvider = camel;
+        this.destinationSide = destinationSide;
+        this.sourceSide = sourceSide;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        camel = camelProvider.getObject();
+        // made by the first consumer once Camel runs: making it earlier would start Camel before its routes are added
+        java.util.function.Supplier<ProducerTemplate> template = new java.util.function.Supplier<>() {
+            private ProducerTemplate made;
+
+            @Override
+            public synchronized ProducerTemplate get() {
+                if (made == null) {
+                    made = camel.createProducerTemplate();
+                }
+                return made;
+            }
+        };
+        for (int i = 0; i < settings.consumers(); i++) {
+            if (destinationSide) {
+            // Segment messages: a poll as soon as anything is there, so the data is soon queryable
+            add("store-" + i, new TopicConsumer(settings.brokers(), settings.storeGroup(), settings.segmentTopic(), Map.of(),
+                    records -> template.get().sendBody("direct:segment-records", records)));
+            }
+            if (sourceSide) {
+            // impressions: a poll waits up to gather-time for more, so batches for Segment fill up
+            add("batcher-" + i, new TopicConsumer(settings.brokers(), settings.batcherGroup(), settings.impressionsTopic(),
+                    Map.of("fetch.min.bytes", 256 * 1024, "fetch.max.wait.ms", (int) settings.gatherTime().toMillis(),
+                            "max.poll.records", 2_000),
+                    records -> template.get().sendBody("direct:impressions-records", records)));
+            }
+        }
+    }
+
+    private void add(String name, TopicConsumer consumer) {
+        consumers.add(consumer);
+        Thread thread = new Thread(() -> {
+            while (!camel.isStarted() && running) { // Camel starts its routes once Spring has started
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            consumer.run();
+        }, "kafka-" + name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        consumers.forEach(TopicConsumer::stop);
+        for (Thread t : threads) {
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

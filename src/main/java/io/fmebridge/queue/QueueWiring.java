@@ -1,0 +1,46 @@
+package io.fmebridge.queue;
+
+import org.apache.camel.CamelContext;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fmebridge.settings.FmeProperties;
+import io.fmebridge.settings.SettingsRegistry;
+
+/** {@code fme.queue=kafka}: the receiving routes append to Kafka, and consumers store from it. */
+@Configuration
+@ConditionalOnProperty(name = "fme.queue", havingValue = "kafka")
+@EnableConfigurationProperties(KafkaSettings.class)
+public class QueueWiring {
+
+    @Bean(destroyMethod = "close")
+    KafkaLog kafkaLog(KafkaSettings settings, FmeProperties properties) {
+        KafkaLog log = new KafkaLog(settings, properties.ingest().retryAfterSeconds());
+        log.createTopics();
+        return log;
+    }
+
+    @Bean
+    SegmentQueue segmentQueue(KafkaLog kafka, SettingsRegistry settings, KafkaSettings kafkaSettings) {
+        // read back as received: numbers keep their precision
+        return new SegmentQueue(kafka, new SegmentRecords(io.fmebridge.Wiring.segmentJson()), settings,
+                kafkaSettings.segmentTopic());
+    }
+
+    @Bean
+    ImpressionQueue impressionQueue(KafkaLog kafka, KafkaSettings kafkaSettings) {
+        return new ImpressionQueue(kafka, new ImpressionRecords(new ObjectMapper()), kafkaSettings.impressionsTopic());
+    }
+
+    @Bean
+    QueueConsumers queueConsumers(KafkaSettings settings, org.springframework.beans.factory.ObjectProvider<CamelContext> camel,
+                                  @Value("${fme.flows.destination:true}") boolean destinationSide,
+                                  @Value("${fme.flows.source:true}") boolean sourceSide) {
+        return new QueueConsumers(settings, camel, destinationSide, sourceSide);
+    }
+}

@@ -1,0 +1,119 @@
+package io.fmebridge.queue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fmebridge.destination.DropReason;
+import io.fmebridge.destination.IngestContext;
+import io.fmebridge.destination.SegmentMessage;
+import io.fmebridge.destination.SegmentRequestGate.IngestRequest;
+import io.fmebridge.settings.Destination;
+import io.fmebridge.settings.Environment;
+import io.fmebridge.settings.IntegrationSettings;
+
+/**
+ * Segment messages as Kafka records and back. One record per message, keyed by destination and
+ * the identity the message is about, so that one user's messages keep their order in one
+ * partition. The value holds the message as parsed (batch-level fields merged in) and what the
+ * receiving instance knew: destination, arrival time, place in the request, or why it was refused.
+ */
+public final class SegmentRecords {
+    private final ObjectMapper json;
+
+    public SegmentRecords(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** Every message of the request, refused ones included: their drops are stored by the consumer. */
+    public List<QueuedRecord> toRecords(IngestRequest request) {
+        List<QueuedRecord> records = new ArrayList<>(request.messages().size());
+        String destinationId = request.destinationId();
+        for (SegmentMessage m : request.messages()) {
+            ObjectNode value = json.createObjectNode();
+            value.put("destination", destinationId);
+            value.put("receivedAt", request.context().receivedAt());
+            value.put("ordinal", m.ordinal());
+            value.put("size", m.sizeBytes());
+            value.put("messageId", m.messageId());
+            if (m.problem() != null) {
+                value.put("problem", m.problem().name());
+                value.put("detail", m.problemDetail());
+            } else {
+                value.set("message", m.json());
+            }
+            try {
+                records.add(new QueuedRecord(key(destinationId, m), json.writeValueAsBytes(value)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return records;
+    }
+
+    /** {@code <destinationId>/<userId, else anonymousId, else groupId, else messageId>}. */
+    static String key(String destinationId, SegmentMessage m) {
+        String who = null;
+        if (m.json() != null) {
+            for (String field : new String[] {"userId", "anonymousId", "groupId"}) {
+                JsonNode v = m.json().get(field);
+                if (v != null && v.isValueNode() && !v.isNull() && !v.asText().isEmpty()) {
+                    who = v.asText();
+                    break;
+                }
+            }
+        }
+        if (who == null) {
+            who = m.messageId() == null ? Integer.toString(m.ordinal()) : m.messageId();
+        }
+        return destinationId + '/' + who;
+    }
+
+    /**
+     * Records of one poll back into requests: the messages of one destination that arrived at the
+     * same moment share a context, as they did when they were received. A record of a destination
+     * that no longer exists is reported to {@code orphaned} and left out: it has nowhere to go.
+     */
+    public List<IngestRequest> toRequests(List<byte[]> values, IntegrationSettings settings, Consumer<String> orphaned) {
+        Map<String, IngestRequest> requests = new LinkedHashMap<>();
+        for (byte[] raw : values) {
+            JsonNode value;
+            try {
+                value = json.readTree(raw);
+            } catch (IOException e) {
+                orphaned.accept("a record that is not a message of this service: " + e.getMessage());
+                continue;
+            }
+            String destinationId = value.path("destination").asText();
+            long receivedAt = value.path("receivedAt").asLong();
+            Destination destination = settings.destination(destinationId).orElse(null);
+            Environment environment = destination == null ? null : settings.environment(destination.environment()).orElse(null);
+            String messageId = value.path("messageId").isTextual() ? value.get("messageId").asText() : null;
+            if (environment == null) {
+                orphaned.accept("destination=" + destinationId + " messageId=" + messageId
+                        + ": the destination no longer exists; the message is not stored");
+                continue;
+            }
+            IngestRequest request = requests.computeIfAbsent(destinationId + '\u0000' + receivedAt,
+                    k -> new IngestRequest(new IngestContext(destination, environment, receivedAt), new ArrayList<>()));
+            int ordinal = value.path("ordinal").asInt();
+            int size = value.path("size").asInt();
+            if (value.hasNonNull("problem")) {
+                request.messages().add(SegmentMessage.refused(ordinal, size, messageId,
+                        DropReason.valueOf(value.get("problem").asText().toUpperCase(Locale.ROOT)), value.path("detail").asText()));
+            } else {
+                request.messages().add(SegmentMessage.of(ordinal, (ObjectNode) value.get("message"), size));
+            }
+        }
+        return new ArrayList<>(requests.values());
+    }
+}

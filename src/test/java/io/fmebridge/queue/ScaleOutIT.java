@@ -1,0 +1,295 @@
+package io.fmebridge.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.fmebridge.store.PackagedService;
+
+/**
+ * Two instances of the packaged service on one PostgreSQL database and one Kafka broker
+ * (fme.store=postgres, fme.queue=kafka). Load goes to both; one is killed with SIGKILL midway and
+ * what it did not answer is sent again to the other, as Segment and the FME SDKs retry. Then:
+ * every Segment message answered 200 is stored exactly once, and Segment (a WireMock stub)
+ * received every impression answered 200 at least once, a repeat only ever with the same messageId.
+ */
+class ScaleOutIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PG_URL = env("FME_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:55432/fme_test");
+    private static final String PG_USER = env("FME_TEST_PG_USER", "fme");
+    private static final String PG_PASSWORD = env("FME_TEST_PG_PASSWORD", "fme");
+    private static final String KAFKA = env("FME_TEST_KAFKA", "127.0.0.1:59092");
+    private static final String TOKEN = "scale-test-token";
+    private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("web-api-key-1:".getBytes());
+    private static final int MESSAGES_PER_BATCH = 20;
+    private static final int IMPRESSIONS_PER_REQUEST = 5;
+    private static final int SENDERS = 4;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void nothingAnsweredIsLostOrStoredTwiceWhenAnInstanceIsKilled() throws Exception {
+        assumeServices();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String schema = "scale_" + run;
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        WireMockServer segment = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(20));
+        segment.start();
+        segment.stubFor(WireMock.post(WireMock.urlPathEqualTo("/scale/v1/batch")).willReturn(WireMock.okJson("{\"success\":true}")));
+        Path settings = Files.createTempFile("integrations-scale", ".yml");
+        Files.writeString(settings, Files.readString(Path.of("src/test/resources/integrations-test.yml"))
+                + "\nsources:\n  - id: scale\n    environment: test\n    writeKey: wk-scale-0001\n    endpoint: http://localhost:"
+                + segment.port() + "/scale\n    identities: {user: userId, anonymous: anonymousId}\n"
+                + "    batch: {maxMessages: 100, maxBytes: 460000, maxDelay: 200ms}\n");
+        String[] shared = {
+                "-Xmx384m",
+                "--fme.store=postgres",
+                "--spring.datasource.url=" + PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                "--spring.datasource.username=" + PG_USER,
+                "--spring.datasource.password=" + PG_PASSWORD,
+                "--fme.queue=kafka",
+                "--fme.kafka.brokers=" + KAFKA,
+                "--fme.kafka.segment-topic=scale-segment-" + run,
+                "--fme.kafka.impressions-topic=scale-impressions-" + run,
+                "--fme.kafka.store-group=scale-store-" + run,
+                "--fme.kafka.batcher-group=scale-batcher-" + run,
+                "--fme.kafka.partitions=6",
+                "--fme.kafka.gather-time=100ms",
+                "--fme.delivery.poll-interval=100",
+        };
+        int portA = PackagedService.freePort();
+        int portB = PackagedService.freePort();
+        Process a = PackagedService.start(Path.of("target/test-data/scale-a-" + run), portA, settings.toString(), TOKEN, "scale-a", shared);
+        Process b = PackagedService.start(Path.of("target/test-data/scale-b-" + run), portB, settings.toString(), TOKEN, "scale-b", shared);
+
+        Map<String, String> batches = new ConcurrentHashMap<>(); // userId of the batch -> body
+        Set<String> batchesAnswered = ConcurrentHashMap.newKeySet();
+        Map<String, String> impressions = new ConcurrentHashMap<>(); // prefix of the request's keys -> body
+        Set<String> impressionsAnswered = ConcurrentHashMap.newKeySet();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        AtomicInteger turn = new AtomicInteger();
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        try {
+            for (int s = 0; s < SENDERS; s++) {
+                senders.submit(() -> {
+                    while (sending.get()) {
+                        int port = (turn.incrementAndGet() % 2 == 0 || !a.isAlive()) ? portB : portA;
+                        String key = "scale-" + UUID.randomUUID();
+                        String body = batch(key);
+                        batches.put(key, body);
+                        if (send(port, "/v1/batch", body, AUTH) == 200) {
+                            batchesAnswered.add(key);
+                        }
+                        String prefix = "imp-" + UUID.randomUUID() + "-";
+                        String bulk = impressions(prefix);
+                        impressions.put(prefix, bulk);
+                        if (send(port, "/api/testImpressions/bulk", bulk, "Bearer sdk-key-test-1") == 200) {
+                            impressionsAnswered.add(prefix);
+                        }
+                    }
+                    return null;
+                });
+            }
+            waitUntil(() -> batchesAnswered.size() >= 120, Duration.ofSeconds(60));
+            a.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
+            a.waitFor(10, TimeUnit.SECONDS);
+            int atKill = batchesAnswered.size();
+            waitUntil(() -> batchesAnswered.size() >= atKill + 60, Duration.ofSeconds(60));
+        } finally {
+            sending.set(false);
+            senders.shutdown();
+            senders.awaitTermination(60, TimeUnit.SECONDS);
+        }
+        System.out.printf("Scale-out test: %d of %d batches and %d of %d impression requests answered 200 by two instances, "
+                + "one killed midway%n", batchesAnswered.size(), batches.size(), impressionsAnswered.size(), impressions.size());
+        try {
+            // what got no answer is sent again to the instance still running, as the senders would
+            for (Map.Entry<String, String> batch : batches.entrySet()) {
+                if (!batchesAnswered.contains(batch.getKey())) {
+                    assertThat(send(portB, "/v1/batch", batch.getValue(), AUTH)).isEqualTo(200);
+                }
+            }
+            for (Map.Entry<String, String> bulk : impressions.entrySet()) {
+                if (!impressionsAnswered.contains(bulk.getKey())) {
+                    assertThat(send(portB, "/api/testImpressions/bulk", bulk.getValue(), "Bearer sdk-key-test-1")).isEqualTo(200);
+                }
+            }
+            // every message stored exactly once, whichever instance took it in and stored it
+            for (String key : batches.keySet()) {
+                List<String> ids = eventually(() -> storedMessageIds(portB, key), l -> l.size() >= MESSAGES_PER_BATCH,
+                        Duration.ofSeconds(90));
+                assertThat(ids).as("batch " + key).hasSize(MESSAGES_PER_BATCH);
+                assertThat(Set.copyOf(ids)).hasSize(MESSAGES_PER_BATCH);
+            }
+            // every impression reached Segment; a repeat only ever with the same messageId (a batch the
+            // killed instance was sending is sent again once its lease runs out)
+            Map<String, Set<String>> idsByKey = eventually(() -> sentToSegment(segment),
+                    m -> impressions.keySet().stream().allMatch(p -> m.containsKey(p + (IMPRESSIONS_PER_REQUEST - 1))),
+                    Duration.ofSeconds(150));
+            for (String prefix : impressions.keySet()) {
+                for (int i = 0; i < IMPRESSIONS_PER_REQUEST; i++) {
+                    assertThat(idsByKey.get(prefix + i)).as("impression " + prefix + i).isNotNull().hasSize(1);
+                }
+            }
+            long messagesSent = idsByKey.size();
+            long repeats = segment.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/scale/v1/batch"))).stream()
+                    .mapToLong(r -> batchOf(r).size()).sum() - messagesSent;
+            System.out.printf("Scale-out test: Segment received %d impressions, %d of them again with the same messageId%n",
+                    messagesSent, repeats);
+        } finally {
+            b.destroyForcibly();
+            b.waitFor(10, TimeUnit.SECONDS);
+            segment.stop();
+            try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
+                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static String batch(String key) {
+        StringBuilder body = new StringBuilder("{\"batch\": [");
+        for (int i = 0; i < MESSAGES_PER_BATCH; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\": \"track\", \"event\": \"e").append(i % 3)
+                    .append("\", \"userId\": \"").append(key).append("\", \"messageId\": \"").append(key).append('-').append(i)
+                    .append("\", \"properties\": {\"revenue\": ").append(i).append("}}");
+        }
+        return body.append("]}").toString();
+    }
+
+    private static String impressions(String prefix) {
+        StringBuilder body = new StringBuilder("[{\"f\": \"new_checkout\", \"i\": [");
+        for (int i = 0; i < IMPRESSIONS_PER_REQUEST; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"k\": \"").append(prefix).append(i)
+                    .append("\", \"t\": \"on\", \"m\": 1764000000000, \"c\": 42, \"r\": \"rule\"}");
+        }
+        return body.append("]}]").toString();
+    }
+
+    private int send(int port, String path, String body, String authorization) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1; // the instance is gone: no answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private List<String> storedMessageIds(int port, String key) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/api/environments/test/events?limit=1000&key=" + key)).header("Authorization", "Bearer " + TOKEN).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            List<String> ids = new ArrayList<>();
+            for (JsonNode event : JSON.readTree(response.body())) {
+                ids.add(event.path("messageId").asText());
+            }
+            return ids;
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** userId of each impression sent to Segment -> the messageIds it was sent with. */
+    private static Map<String, Set<String>> sentToSegment(WireMockServer segment) {
+        Map<String, Set<String>> ids = new HashMap<>();
+        for (LoggedRequest request : segment.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/scale/v1/batch")))) {
+            for (JsonNode m : batchOf(request)) {
+                ids.computeIfAbsent(m.path("userId").asText(), k -> new HashSet<>()).add(m.path("messageId").asText());
+            }
+        }
+        return ids;
+    }
+
+    private static JsonNode batchOf(LoggedRequest request) {
+        try {
+            return JSON.readTree(request.getBodyAsString()).path("batch");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static <T> T eventually(java.util.function.Supplier<T> read, java.util.function.Predicate<T> done, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        T value = read.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            value = read.get();
+        }
+        return value;
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** Skipped without PostgreSQL and Kafka; with FME_SERVICE_TESTS=required (CI) a missing one fails. */
+    private static void assumeServices() {
+        String missing = null;
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
+            c.isValid(2);
+        } catch (Exception e) {
+            missing = "no PostgreSQL at " + PG_URL;
+        }
+        String[] hostPort = KAFKA.split(",")[0].split(":");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 1000);
+        } catch (IOException e) {
+            missing = (missing == null ? "" : missing + "; ") + "no Kafka at " + KAFKA;
+        }
+        if (missing != null && "required".equals(System.getenv("FME_SERVICE_TESTS"))) {
+            throw new IllegalStateException(missing + " (FME_SERVICE_TESTS=required); start them with bash .ci/services.sh start");
+        }
+        Assumptions.assumeTrue(missing == null, missing + "; start them with bash .ci/services.sh start");
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
