@@ -20,6 +20,7 @@ import io.fmebridge.settings.FmeProperties;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.store.GroupCommitWriter;
 import io.fmebridge.store.SeenMessages;
+import io.fmebridge.store.SqlDialect;
 import io.fmebridge.store.WriteSetAggregator;
 
 /** The beans the routes call, by the names the routes use. */
@@ -75,7 +76,7 @@ public class Wiring {
         // H2 keeps a commit in memory until the store is written: write it (and fsync) per group.
         String flush = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
                 ? (properties.ingest().fsync() ? "CHECKPOINT SYNC" : "CHECKPOINT") : null;
-        return new GroupCommitWriter(dataSource, seenMessages, properties.ingest().queueCapacity(),
+        return new GroupCommitWriter(dataSource, SqlDialect.of(url), seenMessages, properties.ingest().queueCapacity(),
                 properties.ingest().retryAfterSeconds(), flush, written -> {
                     metrics.committed(written);
                     commitLog.committed(written);
