@@ -122,9 +122,9 @@ class PostgresMigrationsTest {
         Flyway embedded = Flyway.configure().dataSource(h2).locations(locations("h2")).load();
         embedded.migrate();
 
-        assertThat(versions(pg)).containsExactly("0.1", "1", "2");
-        assertThat(versions(embedded)).containsExactly("1", "2");
-        assertThat(tables(postgres, schema)).hasSize(14).isEqualTo(tables(h2, "public"));
+        assertThat(versions(pg)).containsExactly("0.1", "1", "2", "3", "4");
+        assertThat(versions(embedded)).containsExactly("1", "2", "3", "4");
+        assertThat(tables(postgres, schema)).hasSize(15).isEqualTo(tables(h2, "public"));
         // a second start finds nothing to do, and the checksums still match
         assertThat(pg.migrate().migrationsExecuted).isZero();
         pg.validate();
@@ -166,7 +166,7 @@ class PostgresMigrationsTest {
         migratePostgres();
         JdbcTemplate jdbc = new JdbcTemplate(postgres);
         OutboxRepository outbox = new OutboxRepository(jdbc, new TransactionTemplate(new DataSourceTransactionManager(postgres)),
-                new ObjectMapper(), Set::of);
+                new ObjectMapper(), Set::of, SqlDialect.POSTGRES, "instance-a");
         GatheredBatch batch = new GatheredBatch("prod-segment", 100, 500_000, 0);
         String big = "x".repeat(20_000); // 60 KB in the batch row, under the 32 KB per message that replay keeps
         for (int i = 0; i < 3; i++) {
