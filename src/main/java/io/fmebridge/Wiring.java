@@ -18,6 +18,7 @@ import io.fmebridge.destination.SegmentRequestGate;
 import io.fmebridge.destination.SegmentRequestParser;
 import io.fmebridge.settings.FmeProperties;
 import io.fmebridge.settings.SettingsRegistry;
+import io.fmebridge.settings.StoreSettingCheck;
 import io.fmebridge.store.GroupCommitWriter;
 import io.fmebridge.store.SeenMessages;
 import io.fmebridge.store.SqlDialect;
@@ -37,6 +38,12 @@ public class Wiring {
         ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
         return mapper;
+    }
+
+    /** Static: a check of the settings, made before any other bean. */
+    @Bean
+    static StoreSettingCheck storeSettingCheck(org.springframework.core.env.Environment environment) {
+        return new StoreSettingCheck(environment);
     }
 
     @Bean

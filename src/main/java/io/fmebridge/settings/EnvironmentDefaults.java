@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
@@ -16,50 +15,27 @@ import org.springframework.core.env.MapPropertySource;
  * Defaults worked out from other settings. With {@code fme.store=h2} (the default), points the
  * embedded H2 database at {@code fme.data-dir} unless {@code spring.datasource.url} is given.
  * Durability of what a request writes comes from the group commit, which writes the store to the
- * file after each commit (see {@code GroupCommitWriter}). With {@code fme.store=postgres}, checks
- * that {@code spring.datasource.url} names a PostgreSQL database. Names the instance
- * ({@code fme.instance-id}) unless it is given.
+ * file after each commit (see {@code GroupCommitWriter}). Names the instance
+ * ({@code fme.instance-id}) unless it is given. {@link StoreSettingCheck} checks the result.
  */
 public class EnvironmentDefaults implements EnvironmentPostProcessor {
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         excludeSwitchedOffFlows(environment);
-        Map<String, Object> defaults = new HashMap<>();
-        if (environment.getProperty("fme.instance-id", "").isBlank()) {
-            defaults.put("fme.instance-id", hostName() + ":" + environment.getProperty("server.port", "8080"));
+        if (environment.getProperty("fme.instance-id", "").isBlank()) { // first: the file's empty value means "not given"
+            environment.getPropertySources().addFirst(new MapPropertySource("fmeInstanceId",
+                    Map.of("fme.instance-id", hostName() + ":" + environment.getProperty("server.port", "8080"))));
         }
+        Map<String, Object> defaults = new HashMap<>();
         String url = environment.getProperty("spring.datasource.url", "");
-        String store = environment.getProperty("fme.store", "h2").trim().toLowerCase(Locale.ROOT);
-        switch (store) {
-            case "postgres" -> checkPostgresUrl(url);
-            case "h2" -> {
-                if (url.isBlank()) {
-                    Path dataDir = Path.of(environment.getProperty("fme.data-dir", "data")).toAbsolutePath().normalize();
-                    defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("fme"));
-                    defaults.put("spring.datasource.username", "sa");
-                    defaults.put("spring.datasource.password", "");
-                }
-            }
-            default -> throw new StoreSettingException("fme.store must be h2 or postgres, not '" + store + "'");
+        if (StoreSettingCheck.store(environment).equals("h2") && url.isBlank()) {
+            Path dataDir = Path.of(environment.getProperty("fme.data-dir", "data")).toAbsolutePath().normalize();
+            defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("fme"));
+            defaults.put("spring.datasource.username", "sa");
+            defaults.put("spring.datasource.password", "");
         }
         if (!defaults.isEmpty()) {
             environment.getPropertySources().addLast(new MapPropertySource("fmeDefaults", defaults));
-        }
-    }
-
-    /** Names only the URL's scheme in a message: the rest may hold a password. */
-    private static void checkPostgresUrl(String url) {
-        if (url.isBlank()) {
-            throw new StoreSettingException("fme.store is postgres, but spring.datasource.url is not set");
-        }
-        if (!url.startsWith("jdbc:postgresql:")) {
-            String scheme = url.matches("^jdbc:[a-zA-Z0-9]+:.*") ? url.substring(0, url.indexOf(':', 5) + 1) : "not a JDBC URL";
-            throw new StoreSettingException("fme.store is postgres, but spring.datasource.url is not a jdbc:postgresql: URL ("
-                    + scheme + ")");
-        }
-        if (url.toLowerCase(Locale.ROOT).contains("rewritebatchedinserts=true")) {
-            // the duplicate check reads each row's count of a batched insert, which that option hides
-            throw new StoreSettingException("spring.datasource.url sets reWriteBatchedInserts=true; the service needs it off");
         }
     }
 

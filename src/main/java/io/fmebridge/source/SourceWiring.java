@@ -6,7 +6,6 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
-import org.apache.camel.processor.aggregate.jdbc.PostgresAggregationRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.info.BuildProperties;
@@ -53,14 +52,14 @@ public class SourceWiring {
 
     /**
      * The aggregator's repository: what is gathered survives a restart or a crash. On PostgreSQL
-     * Camel's variant inserts with ON CONFLICT DO NOTHING, since a failed insert there would abort
-     * the whole transaction.
+     * its insert says ON CONFLICT DO NOTHING, since a failed insert there would abort the whole
+     * transaction.
      */
     @Bean
     JdbcAggregationRepository impressionBatches(PlatformTransactionManager transactions, DataSource dataSource,
                                                 @Value("${spring.datasource.url}") String url) {
         JdbcAggregationRepository repository = SqlDialect.of(url).shared()
-                ? new PostgresAggregationRepository(transactions, "impression_batches", dataSource)
+                ? new PostgresBatchRepository(transactions, "impression_batches", dataSource)
                 : new JdbcAggregationRepository(transactions, "impression_batches", dataSource);
         repository.setUseRecovery(true);
         repository.setRecoveryInterval(5000);

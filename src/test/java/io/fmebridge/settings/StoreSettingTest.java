@@ -23,6 +23,7 @@ class StoreSettingTest {
             environment.setProperty(properties[i], properties[i + 1]);
         }
         new EnvironmentDefaults().postProcessEnvironment(environment, null);
+        StoreSettingCheck.check(environment);
         return environment;
     }
 

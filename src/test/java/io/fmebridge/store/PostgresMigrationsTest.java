@@ -1,6 +1,7 @@
 package io.fmebridge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Connection;
@@ -35,6 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fmebridge.source.GatheredBatch;
 import io.fmebridge.source.OutboundMessage;
+import io.fmebridge.source.PostgresBatchRepository;
 
 /**
  * The migrations that create the schema on H2 create it on PostgreSQL too, with the Flyway
@@ -134,7 +136,7 @@ class PostgresMigrationsTest {
     void theAggregatorRepositoryKeepsBatchesOnPostgres() throws Exception {
         migratePostgres();
         CamelContext camel = new DefaultCamelContext();
-        JdbcAggregationRepository repository = new JdbcAggregationRepository(new DataSourceTransactionManager(postgres),
+        JdbcAggregationRepository repository = new PostgresBatchRepository(new DataSourceTransactionManager(postgres),
                 "impression_batches", postgres);
         repository.setDeserializationFilter("io.fmebridge.source.GatheredBatch;java.**;org.apache.camel.**;!*");
         repository.start();
@@ -148,6 +150,12 @@ class PostgresMigrationsTest {
             repository.add(camel, "prod-segment", exchange);
             Exchange back = repository.get(camel, "prod-segment");
             assertThat(back.getIn().getBody(GatheredBatch.class).messages()).containsExactly(json);
+            // a second first piece for the same key (another instance's, say) is refused, as on H2
+            Exchange another = new DefaultExchange(camel);
+            another.getIn().setBody(batch);
+            assertThat(catchThrowable(() -> repository.add(camel, "prod-segment", another))).isNotNull();
+            repository.add(camel, "prod-segment", back); // an update, with the version it read, still works
+            back = repository.get(camel, "prod-segment");
 
             repository.remove(camel, "prod-segment", back); // completed: moved to impression_batches_completed
             assertThat(repository.getKeys()).isEmpty();
