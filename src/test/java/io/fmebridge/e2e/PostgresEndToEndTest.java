@@ -120,6 +120,20 @@ class PostgresEndToEndTest extends RunningServiceTest {
     }
 
     @Test
+    void anIdentityWithANulInItsKeyIsStoredAndAQueryWithANulIsAnswered() {
+        String user = unique("user") + "\\u0000x";
+        String body = "{\"type\": \"identify\", \"userId\": \"" + user + "\", \"messageId\": \"" + unique("m")
+                + "\", \"traits\": {\"plan\": \"gold\"}}";
+
+        assertThat(post("/api/segment/webhook/web", body, "Authorization", SECRET).status()).isEqualTo(200);
+
+        assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM fme_identity WHERE identity_key = ?",
+                Long.class, user.replace("\\u0000", "\uFFFD"))).isEqualTo(1);
+        Answer answer = get("/api/environments/test/events?key=" + user.replace("\\u0000", "%00"));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200); // not a failed query
+    }
+
+    @Test
     void theSameMessageIdTwiceIsStoredOnceAndCountedAsADuplicate() {
         String user = unique("user");
         String messageId = unique("m");
