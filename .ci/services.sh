@@ -124,6 +124,8 @@ EOF
   psql_admin <<EOF
 SELECT 'CREATE ROLE $PG_USER LOGIN PASSWORD ''$PG_PASSWORD''' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER')
 \gexec
+-- tests create a database of their own, e.g. one per end-to-end test class run on PostgreSQL
+ALTER ROLE $PG_USER CREATEDB;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB')
 \gexec
 EOF

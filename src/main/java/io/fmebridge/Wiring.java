@@ -18,8 +18,10 @@ import io.fmebridge.destination.SegmentRequestGate;
 import io.fmebridge.destination.SegmentRequestParser;
 import io.fmebridge.settings.FmeProperties;
 import io.fmebridge.settings.SettingsRegistry;
+import io.fmebridge.settings.StoreSettingCheck;
 import io.fmebridge.store.GroupCommitWriter;
 import io.fmebridge.store.SeenMessages;
+import io.fmebridge.store.SqlDialect;
 import io.fmebridge.store.WriteSetAggregator;
 
 /** The beans the routes call, by the names the routes use. */
@@ -36,6 +38,12 @@ public class Wiring {
         ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
         return mapper;
+    }
+
+    /** Static: a check of the settings, made before any other bean. */
+    @Bean
+    static StoreSettingCheck storeSettingCheck(org.springframework.core.env.Environment environment) {
+        return new StoreSettingCheck(environment);
     }
 
     @Bean
@@ -75,7 +83,7 @@ public class Wiring {
         // H2 keeps a commit in memory until the store is written: write it (and fsync) per group.
         String flush = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
                 ? (properties.ingest().fsync() ? "CHECKPOINT SYNC" : "CHECKPOINT") : null;
-        return new GroupCommitWriter(dataSource, seenMessages, properties.ingest().queueCapacity(),
+        return new GroupCommitWriter(dataSource, SqlDialect.of(url), seenMessages, properties.ingest().queueCapacity(),
                 properties.ingest().retryAfterSeconds(), flush, written -> {
                     metrics.committed(written);
                     commitLog.committed(written);

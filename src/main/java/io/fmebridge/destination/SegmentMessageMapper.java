@@ -161,7 +161,7 @@ public final class SegmentMessageMapper {
 
     /** A messageId this destination has already taken in within the dedupe window. */
     public MappingResult duplicate(SegmentMessage m, IngestContext ctx) {
-        return new Result(m, ctx).drop(DropReason.DUPLICATE, "messageId was already received by this destination");
+        return new Result(m, ctx).drop(DropReason.DUPLICATE, MappingResult.DUPLICATE_DETAIL);
     }
 
     // ---- shared rules -------------------------------------------------------------------

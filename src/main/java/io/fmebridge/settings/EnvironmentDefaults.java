@@ -1,6 +1,9 @@
 package io.fmebridge.settings;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
@@ -9,21 +12,46 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Defaults worked out from other settings. Points the embedded H2 database at {@code fme.data-dir} unless {@code spring.datasource.url}
- * is given. Durability of what a request writes comes from the group commit, which writes the
- * store to the file after each commit (see {@code GroupCommitWriter}).
+ * Defaults worked out from other settings. With {@code fme.store=h2} (the default), points the
+ * embedded H2 database at {@code fme.data-dir} unless {@code spring.datasource.url} is given.
+ * Durability of what a request writes comes from the group commit, which writes the store to the
+ * file after each commit (see {@code GroupCommitWriter}). Names the instance
+ * ({@code fme.instance-id}) unless it is given. {@link StoreSettingCheck} checks the result.
  */
 public class EnvironmentDefaults implements EnvironmentPostProcessor {
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         excludeSwitchedOffFlows(environment);
-        if (environment.getProperty("spring.datasource.url") != null) {
-            return;
+        if (environment.getProperty("fme.instance-id", "").isBlank()) { // first: the file's empty value means "not given"
+            environment.getPropertySources().addFirst(new MapPropertySource("fmeInstanceId",
+                    Map.of("fme.instance-id", hostName() + ":" + environment.getProperty("server.port", "8080"))));
         }
-        Path dataDir = Path.of(environment.getProperty("fme.data-dir", "data")).toAbsolutePath().normalize();
-        String url = "jdbc:h2:file:" + dataDir.resolve("fme");
-        environment.getPropertySources().addLast(new MapPropertySource("fmeDataDir",
-                Map.of("spring.datasource.url", url, "spring.datasource.username", "sa", "spring.datasource.password", "")));
+        Map<String, Object> defaults = new HashMap<>();
+        String url = environment.getProperty("spring.datasource.url", "");
+        if (StoreSettingCheck.store(environment).equals("h2") && url.isBlank()) {
+            Path dataDir = Path.of(environment.getProperty("fme.data-dir", "data")).toAbsolutePath().normalize();
+            defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("fme"));
+            defaults.put("spring.datasource.username", "sa");
+            defaults.put("spring.datasource.password", "");
+        }
+        if (!defaults.isEmpty()) {
+            environment.getPropertySources().addLast(new MapPropertySource("fmeDefaults", defaults));
+        }
+    }
+
+    /** The host's name as the environment gives it, without a network look-up if possible. */
+    private static String hostName() {
+        for (String variable : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
+            String name = System.getenv(variable);
+            if (name != null && !name.isBlank()) {
+                return name.trim();
+            }
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /**

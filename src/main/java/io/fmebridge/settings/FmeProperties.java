@@ -16,7 +16,15 @@ public record FmeProperties(
         @DefaultValue("routes") Path routesDir,
         @DefaultValue("24h") Duration dedupeWindow,
         @DefaultValue Ingest ingest,
-        @DefaultValue Delivery delivery) {
+        @DefaultValue Delivery delivery,
+        @DefaultValue("h2") Store store,
+        String instanceId) {
+
+    /** Where the service keeps its data: the embedded H2 file, or a PostgreSQL database several instances share. */
+    public enum Store {
+        H2,
+        POSTGRES
+    }
 
     /** Sending batches to Segment (contract 5.2). */
     public record Delivery(

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmebridge.settings.FmeProperties;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.store.OutboxRepository;
+import io.fmebridge.store.SqlDialect;
 
 /** The beans the source side's routes call (FME -> Segment), by the names the routes use. */
 @Configuration(proxyBeanMethods = false)
@@ -48,10 +50,17 @@ public class SourceWiring {
         return new BatchAggregation();
     }
 
-    /** The aggregator's repository: what is gathered survives a restart or a crash. */
+    /**
+     * The aggregator's repository: what is gathered survives a restart or a crash. On PostgreSQL
+     * its insert says ON CONFLICT DO NOTHING, since a failed insert there would abort the whole
+     * transaction.
+     */
     @Bean
-    JdbcAggregationRepository impressionBatches(PlatformTransactionManager transactions, DataSource dataSource) {
-        JdbcAggregationRepository repository = new JdbcAggregationRepository(transactions, "impression_batches", dataSource);
+    JdbcAggregationRepository impressionBatches(PlatformTransactionManager transactions, DataSource dataSource,
+                                                @Value("${spring.datasource.url}") String url) {
+        JdbcAggregationRepository repository = SqlDialect.of(url).shared()
+                ? new PostgresBatchRepository(transactions, "impression_batches", dataSource)
+                : new JdbcAggregationRepository(transactions, "impression_batches", dataSource);
         repository.setUseRecovery(true);
         repository.setRecoveryInterval(5000);
         repository.setDeserializationFilter("io.fmebridge.source.GatheredBatch;java.**;org.apache.camel.**;!*");
@@ -60,8 +69,10 @@ public class SourceWiring {
 
     @Bean
     OutboxRepository outbox(JdbcTemplate jdbc, PlatformTransactionManager transactions,
-                            io.fmebridge.operations.SourcePauses pauses) {
-        OutboxRepository outbox = new OutboxRepository(jdbc, new TransactionTemplate(transactions), JSON, pauses::paused);
+                            io.fmebridge.operations.SourcePauses pauses, FmeProperties properties,
+                            @Value("${spring.datasource.url}") String url) {
+        OutboxRepository outbox = new OutboxRepository(jdbc, new TransactionTemplate(transactions), JSON, pauses::paused,
+                SqlDialect.of(url), properties.instanceId());
         outbox.resumeInterrupted();
         return outbox;
     }

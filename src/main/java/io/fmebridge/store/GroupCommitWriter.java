@@ -5,9 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,7 @@ import io.fmebridge.destination.FmeEvent;
 import io.fmebridge.destination.IdentityUpdate;
 import io.fmebridge.destination.MappingResult;
 import io.fmebridge.source.ImpressionWrites;
+import io.fmebridge.store.SqlDialect.Upsert;
 
 /**
  * Writes what requests map to, and answers each request only after its data is committed.
@@ -39,13 +41,25 @@ import io.fmebridge.source.ImpressionWrites;
  * <p>On H2 a commit is only in memory until the store is next written; {@code flushStatement}
  * ({@code CHECKPOINT}, or {@code CHECKPOINT SYNC} to also fsync) writes it before anyone is
  * answered. One flush per group costs far less than H2's write-on-every-commit mode.
+ *
+ * <p>On PostgreSQL several instances may write at once: every upsert is one atomic statement, rows
+ * are written in key order (so two writers can't deadlock), and the database decides which
+ * instance stores a messageId ({@link #claimInDatabase}).
  */
 public class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_REQUESTS_PER_COMMIT = 1024;
     private static final long MAX_WAIT_SECONDS = 60;
 
+    private static final Upsert IDENTITY = new Upsert("fme_identity", List.of("updated_at"),
+            List.of("environment_id", "traffic_type", "identity_key"), false);
+    private static final Upsert ATTRIBUTE = new Upsert("fme_attribute", List.of("value_json", "updated_at"),
+            List.of("environment_id", "traffic_type", "identity_key", "name"), false);
+    private static final Upsert SEEN = new Upsert("seen_message", List.of("seen_at"), List.of("destination_id", "message_id"), false);
+    private static final Upsert COUNTER = new Upsert("destination_counter", List.of("total"), List.of("destination_id", "name"), true);
+
     private final DataSource dataSource;
+    private final SqlDialect dialect;
     private final SeenMessages seenMessages;
     private final BlockingQueue<Pending> queue;
     private final int retryAfterSeconds;
@@ -57,9 +71,10 @@ public class GroupCommitWriter implements AutoCloseable {
     private record Pending(WriteSet writeSet, SeenMessages.Claims claims, CompletableFuture<Void> done) {
     }
 
-    public GroupCommitWriter(DataSource dataSource, SeenMessages seenMessages, int queueCapacity, int retryAfterSeconds,
-                             String flushStatement, java.util.function.Consumer<WriteSet> onCommitted) {
+    public GroupCommitWriter(DataSource dataSource, SqlDialect dialect, SeenMessages seenMessages, int queueCapacity,
+                             int retryAfterSeconds, String flushStatement, java.util.function.Consumer<WriteSet> onCommitted) {
         this.dataSource = dataSource;
+        this.dialect = dialect;
         this.flushStatement = flushStatement;
         this.onCommitted = onCommitted;
         this.seenMessages = seenMessages;
@@ -182,29 +197,80 @@ public class GroupCommitWriter implements AutoCloseable {
     }
 
     private void writeInOneTransaction(List<Pending> group) throws SQLException {
-        Changes changes = new Changes();
-        group.forEach(p -> p.writeSet().results().forEach(changes::add));
         List<ImpressionWrites> impressions = new ArrayList<>();
         group.forEach(p -> impressions.addAll(p.writeSet().impressions()));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                Map<MappingResult, MappingResult> lost = claimInDatabase(c, group);
+                Changes changes = new Changes();
+                group.forEach(p -> p.writeSet().results().forEach(r -> changes.add(lost.getOrDefault(r, r))));
                 insertEvents(c, changes.events);
-                upsertIdentities(c, changes);
+                upsert(c, IDENTITY, changes.identities.values());
+                upsert(c, ATTRIBUTE, changes.attributes.values());
                 insertDrops(c, changes.drops);
                 ImpressionStore.insert(c, impressions);
-                upsert(c, "UPDATE seen_message SET seen_at = ? WHERE destination_id = ? AND message_id = ?",
-                        "INSERT INTO seen_message (seen_at, destination_id, message_id) VALUES (?, ?, ?)",
-                        changes.seen.values());
-                upsert(c, "UPDATE destination_counter SET total = total + ? WHERE destination_id = ? AND name = ?",
-                        "INSERT INTO destination_counter (total, destination_id, name) VALUES (?, ?, ?)",
-                        changes.counters.values());
+                if (!dialect.shared()) { // on PostgreSQL claimInDatabase wrote them
+                    upsert(c, SEEN, changes.seen.values());
+                }
+                upsert(c, COUNTER, changes.counters.values());
                 c.commit();
+                // only once committed: the logs and counters that follow see the losers as duplicates
+                group.forEach(p -> p.writeSet().replace(lost));
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         }
+    }
+
+    /**
+     * PostgreSQL: the database decides which instance stores a messageId, in the transaction that
+     * stores it. Each id is inserted into seen_message first; an id already there within the dedupe
+     * window is left alone (count 0). A second instance inserting the same id waits for the first's
+     * transaction and then finds it. Within this transaction the first result with an id wins.
+     * Returns the results that lost, each mapped to the duplicate it becomes. On H2 (one process)
+     * the in-memory claims of {@link SeenMessages} already decided, and this returns nothing.
+     */
+    private Map<MappingResult, MappingResult> claimInDatabase(Connection c, List<Pending> group) throws SQLException {
+        Map<MappingResult, MappingResult> lost = new IdentityHashMap<>();
+        if (!dialect.shared()) {
+            return lost;
+        }
+        Map<String, MappingResult> first = new TreeMap<>(); // key order: no deadlock between instances
+        for (Pending p : group) {
+            for (MappingResult r : p.writeSet().results()) {
+                if (claimsMessageId(r) && first.putIfAbsent(r.destinationId() + '\u0000' + StoredText.of(r.messageId()), r) != null) {
+                    lost.put(r, r.asDuplicate());
+                }
+            }
+        }
+        if (first.isEmpty()) {
+            return lost;
+        }
+        long now = System.currentTimeMillis();
+        try (PreparedStatement ps = c.prepareStatement(SEEN.insertOnConflict() + " WHERE seen_message.seen_at < ?")) {
+            for (MappingResult r : first.values()) {
+                bind(ps, new Object[] {now, r.destinationId(), r.messageId(), now - seenMessages.windowMillis()});
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            int i = 0;
+            for (MappingResult r : first.values()) {
+                int count = counts[i++];
+                if (count == 0) {
+                    lost.put(r, r.asDuplicate());
+                } else if (count != 1) { // e.g. the driver's reWriteBatchedInserts, which reports no counts
+                    throw new SQLException("seen_message insert reported " + count + " rows; leave reWriteBatchedInserts off");
+                }
+            }
+        }
+        return lost;
+    }
+
+    /** Results that take their messageId in: not already a duplicate, and with an id that fits the table. */
+    private static boolean claimsMessageId(MappingResult r) {
+        return !r.duplicate() && r.messageId() != null && r.messageId().length() <= 200;
     }
 
     private static void insertEvents(Connection c, List<FmeEvent> events) throws SQLException {
@@ -215,35 +281,24 @@ public class GroupCommitWriter implements AutoCloseable {
                 + "identity_key, event_type_id, event_value, event_time, properties, message_id, received_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (FmeEvent e : events) {
-                ps.setString(1, e.environmentId());
-                ps.setString(2, e.destinationId());
-                ps.setString(3, e.trafficType());
-                ps.setString(4, e.key());
-                ps.setString(5, e.eventTypeId());
+                ps.setString(1, StoredText.of(e.environmentId()));
+                ps.setString(2, StoredText.of(e.destinationId()));
+                ps.setString(3, StoredText.of(e.trafficType()));
+                ps.setString(4, StoredText.of(e.key()));
+                ps.setString(5, StoredText.of(e.eventTypeId()));
                 if (e.value() == null) {
                     ps.setNull(6, Types.DOUBLE);
                 } else {
                     ps.setDouble(6, e.value());
                 }
                 ps.setLong(7, e.timestamp());
-                ps.setString(8, e.propertiesJson());
-                ps.setString(9, e.messageId());
+                ps.setString(8, StoredText.of(e.propertiesJson()));
+                ps.setString(9, StoredText.of(e.messageId()));
                 ps.setLong(10, e.receivedAt());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
-    }
-
-    private static void upsertIdentities(Connection c, Changes changes) throws SQLException {
-        upsert(c, "UPDATE fme_identity SET updated_at = ? WHERE environment_id = ? AND traffic_type = ? AND identity_key = ?",
-                "INSERT INTO fme_identity (updated_at, environment_id, traffic_type, identity_key) VALUES (?, ?, ?, ?)",
-                changes.identities.values());
-        upsert(c, "UPDATE fme_attribute SET value_json = ?, updated_at = ? WHERE environment_id = ? AND traffic_type = ? "
-                        + "AND identity_key = ? AND name = ?",
-                "INSERT INTO fme_attribute (value_json, updated_at, environment_id, traffic_type, identity_key, name) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)",
-                changes.attributes.values());
     }
 
     private static void insertDrops(Connection c, List<Drop> drops) throws SQLException {
@@ -253,10 +308,10 @@ public class GroupCommitWriter implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO dropped_message (destination_id, message_id, reason, detail, received_at) VALUES (?, ?, ?, ?, ?)")) {
             for (Drop d : drops) {
-                ps.setString(1, d.destinationId());
-                ps.setString(2, d.messageId());
+                ps.setString(1, StoredText.of(d.destinationId()));
+                ps.setString(2, StoredText.of(d.messageId()));
                 ps.setString(3, d.reason().code());
-                ps.setString(4, d.detail().length() > 1000 ? d.detail().substring(0, 1000) : d.detail());
+                ps.setString(4, StoredText.of(d.detail(), 1000));
                 ps.setLong(5, d.receivedAt());
                 ps.addBatch();
             }
@@ -265,15 +320,20 @@ public class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Updates each row, then inserts those that were not there. Both statements take the same
-     * parameters in the same order. Safe because this thread is the only writer of these tables.
+     * Writes each row, inserting it or changing the stored one. On PostgreSQL one atomic statement
+     * per row, since other instances may insert the same key at once. On H2 an UPDATE, then an
+     * INSERT of the rows that were missing: safe because this thread is H2's only writer.
      */
-    private static void upsert(Connection c, String update, String insert, java.util.Collection<Object[]> rows) throws SQLException {
+    private void upsert(Connection c, Upsert upsert, java.util.Collection<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
+        if (dialect.shared()) {
+            execute(c, upsert.insertOnConflict(), rows);
+            return;
+        }
         List<Object[]> missing = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(update)) {
+        try (PreparedStatement ps = c.prepareStatement(upsert.update())) {
             for (Object[] row : rows) {
                 bind(ps, row);
                 ps.addBatch();
@@ -286,11 +346,14 @@ public class GroupCommitWriter implements AutoCloseable {
                 }
             }
         }
-        if (missing.isEmpty()) {
-            return;
+        if (!missing.isEmpty()) {
+            execute(c, upsert.insert(), missing);
         }
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-            for (Object[] row : missing) {
+    }
+
+    private static void execute(Connection c, String sql, java.util.Collection<Object[]> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
                 bind(ps, row);
                 ps.addBatch();
             }
@@ -300,26 +363,31 @@ public class GroupCommitWriter implements AutoCloseable {
 
     private static void bind(PreparedStatement ps, Object[] row) throws SQLException {
         for (int i = 0; i < row.length; i++) {
-            ps.setObject(i + 1, row[i]);
+            ps.setObject(i + 1, StoredText.value(row[i]));
         }
     }
 
-    /** One transaction's changes, with repeated identities, attributes and ids folded (last wins). */
+    /**
+     * One transaction's changes, with repeated identities, attributes and ids folded (last wins),
+     * each kind in key order so that two writers lock shared rows in the same order.
+     */
     private static final class Changes {
         final List<FmeEvent> events = new ArrayList<>();
         final List<Drop> drops = new ArrayList<>();
-        final Map<String, Object[]> identities = new LinkedHashMap<>();
-        final Map<String, Object[]> attributes = new LinkedHashMap<>();
-        final Map<String, Object[]> seen = new LinkedHashMap<>();
-        final Map<String, Object[]> counters = new LinkedHashMap<>();
+        final Map<String, Object[]> identities = new TreeMap<>();
+        final Map<String, Object[]> attributes = new TreeMap<>();
+        final Map<String, Object[]> seen = new TreeMap<>();
+        final Map<String, Object[]> counters = new TreeMap<>();
 
         void add(MappingResult r) {
             events.addAll(r.events());
             drops.addAll(r.drops());
             for (IdentityUpdate u : r.identities()) {
-                String id = u.environmentId() + '\u0000' + u.trafficType() + '\u0000' + u.key();
+                // keys as stored (NUL replaced), so two texts that become one row fold into one
+                String id = StoredText.of(u.environmentId()) + '\u0000' + StoredText.of(u.trafficType()) + '\u0000'
+                        + StoredText.of(u.key());
                 identities.put(id, new Object[] {u.updatedAt(), u.environmentId(), u.trafficType(), u.key()});
-                u.attributes().forEach((name, value) -> attributes.put(id + '\u0000' + name,
+                u.attributes().forEach((name, value) -> attributes.put(id + '\u0000' + StoredText.of(name),
                         new Object[] {value.toString(), u.updatedAt(), u.environmentId(), u.trafficType(), u.key(), name}));
             }
             String dest = r.destinationId();
@@ -329,8 +397,8 @@ public class GroupCommitWriter implements AutoCloseable {
             }
             if (r.duplicate()) {
                 count(dest, "duplicates", 1);
-            } else if (r.messageId() != null && r.messageId().length() <= 200) {
-                seen.put(dest + '\u0000' + r.messageId(), new Object[] {System.currentTimeMillis(), dest, r.messageId()});
+            } else if (claimsMessageId(r)) {
+                seen.put(dest + '\u0000' + StoredText.of(r.messageId()), new Object[] {System.currentTimeMillis(), dest, r.messageId()});
             }
             r.drops().forEach(d -> count(dest, "dropped." + d.reason().code(), 1));
         }

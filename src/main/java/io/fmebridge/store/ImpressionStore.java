@@ -31,9 +31,9 @@ final class ImpressionStore {
             for (ImpressionWrites w : writes) {
                 for (ImpressionWrites.Stored stored : w.impressions()) {
                     Impression i = stored.impression();
-                    imp.setString(1, i.environmentId());
+                    imp.setString(1, StoredText.of(i.environmentId()));
                     imp.setString(2, cut(i.flag(), 255));
-                    imp.setString(3, i.key());
+                    imp.setString(3, StoredText.of(i.key()));
                     imp.setString(4, cut(i.treatment(), 255));
                     imp.setString(5, cut(i.label(), 255));
                     if (i.changeNumber() == null) {
@@ -43,13 +43,13 @@ final class ImpressionStore {
                     }
                     imp.setLong(7, i.time());
                     imp.setString(8, cut(i.bucketingKey(), 250));
-                    imp.setString(9, stored.trafficType());
+                    imp.setString(9, StoredText.of(stored.trafficType()));
                     imp.setLong(10, w.receivedAt());
                     imp.addBatch();
                     anyImp = true;
                 }
                 for (ImpressionCount ic : w.counts()) {
-                    count.setString(1, w.environmentId());
+                    count.setString(1, StoredText.of(w.environmentId()));
                     count.setString(2, cut(ic.flag(), 255));
                     count.setLong(3, ic.time());
                     count.setLong(4, ic.count());
@@ -75,7 +75,8 @@ final class ImpressionStore {
         }
     }
 
+    /** Cut to the column's length, NUL replaced (see {@link StoredText}). */
     static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+        return StoredText.of(s, max);
     }
 }

@@ -22,16 +22,28 @@ import io.fmebridge.source.OutboundMessage;
  */
 public class OutboxRepository {
     private static final long LEASE_MILLIS = 60_000;
+    private static final SqlDialect.Upsert SOURCE_COUNTER = new SqlDialect.Upsert("source_counter", List.of("total"),
+            List.of("source_id", "name"), true);
+    private static final SqlDialect.Upsert SOURCE_STATUS = new SqlDialect.Upsert("source_status",
+            List.of("last_error", "last_error_at"), List.of("source_id"), false);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
 
     private final java.util.function.Supplier<java.util.Set<String>> pauses;
+    private final SqlDialect dialect;
+    private final String instanceId;
 
+    /**
+     * @param instanceId the name of this instance ({@code fme.instance-id}), recorded with each
+     *                   batch it claims
+     */
     public OutboxRepository(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json,
-                            java.util.function.Supplier<java.util.Set<String>> pausedSources) {
+                            java.util.function.Supplier<java.util.Set<String>> pausedSources, SqlDialect dialect, String instanceId) {
         this.pauses = pausedSources;
+        this.dialect = dialect;
+        this.instanceId = instanceId;
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
@@ -49,11 +61,14 @@ public class OutboxRepository {
     }
 
     /**
-     * At start, no batch of this process can be in flight: those left "sending" by a process that
-     * died are due again at once instead of when their lease runs out.
+     * At start, no batch of this instance can be in flight: those it left "sending" when it
+     * stopped are due again at once instead of when their lease runs out. Batches another live
+     * instance is sending are left alone; those of an instance that died are due when their lease
+     * runs out. (Batches claimed before claimed_by existed have none, and are resumed too.)
      */
     public int resumeInterrupted() {
-        return jdbc.update("UPDATE outbound_batch SET next_attempt_at = ? WHERE status = 'sending'", System.currentTimeMillis());
+        return jdbc.update("UPDATE outbound_batch SET next_attempt_at = ? WHERE status = 'sending' "
+                + "AND (claimed_by = ? OR claimed_by IS NULL)", System.currentTimeMillis(), instanceId);
     }
 
     /** Hands a completed batch to the outbox. */
@@ -63,11 +78,15 @@ public class OutboxRepository {
         }
         long now = System.currentTimeMillis();
         jdbc.update("INSERT INTO outbound_batch (source_id, messages, message_count, status, attempts, created_at, next_attempt_at) "
-                + "VALUES (?, ?, ?, 'pending', 0, ?, ?)", batch.sourceId(), "[" + String.join(",", batch.messages()) + "]",
+                + "VALUES (?, ?, ?, 'pending', 0, ?, ?)", batch.sourceId(), StoredText.of("[" + String.join(",", batch.messages()) + "]"),
                 batch.size(), now, now);
     }
 
-    /** Batches due for an attempt, each claimed by this caller alone; none of a paused source. */
+    /**
+     * Batches due for an attempt, each claimed by this caller alone; none of a paused source. On
+     * PostgreSQL the due rows are locked with SKIP LOCKED, so instances polling at once take
+     * different batches instead of racing for the same ones.
+     */
     public List<ClaimedBatch> claimDue(int limit) {
         long now = System.currentTimeMillis();
         java.util.Set<String> paused = pauses.get();
@@ -78,20 +97,25 @@ public class OutboxRepository {
             sql.append(" AND source_id NOT IN (").append(String.join(", ", java.util.Collections.nCopies(paused.size(), "?"))).append(')');
             args.addAll(paused);
         }
-        sql.append(" ORDER BY next_attempt_at, id LIMIT ?");
+        sql.append(" ORDER BY next_attempt_at, id LIMIT ?").append(dialect.skipLocked());
         args.add(limit);
-        List<Long> due = jdbc.queryForList(sql.toString(), Long.class, args.toArray());
-        List<ClaimedBatch> claimed = new ArrayList<>();
-        for (Long id : due) {
-            int won = jdbc.update("UPDATE outbound_batch SET status = 'sending', next_attempt_at = ? WHERE id = ? "
-                    + "AND status IN ('pending', 'retrying', 'sending') AND next_attempt_at <= ?", now + LEASE_MILLIS, id, now);
-            if (won == 1) {
-                claimed.addAll(jdbc.query("SELECT id, source_id, messages, message_count, attempts, first_attempt_at, created_at "
-                        + "FROM outbound_batch WHERE id = ?", (rs, i) -> new ClaimedBatch(rs.getLong(1), rs.getString(2),
-                        rs.getString(3), rs.getInt(4), rs.getInt(5), (Long) rs.getObject(6, Long.class), rs.getLong(7)), id));
+        return tx.execute(s -> {
+            List<Long> due = jdbc.queryForList(sql.toString(), Long.class, args.toArray());
+            List<ClaimedBatch> claimed = new ArrayList<>();
+            for (Long id : due) {
+                // re-checked under the row's lock: on H2 another poller may have taken it meanwhile
+                int won = jdbc.update("UPDATE outbound_batch SET status = 'sending', next_attempt_at = ?, claimed_by = ? WHERE id = ? "
+                        + "AND status IN ('pending', 'retrying', 'sending') AND next_attempt_at <= ?", now + LEASE_MILLIS,
+                        instanceId, id, now);
+                if (won == 1) {
+                    claimed.addAll(jdbc.query("SELECT id, source_id, messages, message_count, attempts, first_attempt_at, "
+                            + "created_at FROM outbound_batch WHERE id = ?", (rs, i) -> new ClaimedBatch(rs.getLong(1),
+                            rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), (Long) rs.getObject(6, Long.class),
+                            rs.getLong(7)), id));
+                }
             }
-        }
-        return claimed;
+            return claimed;
+        });
     }
 
     /** True when a poll claimed as many batches as it could: more may be due at once. */
@@ -129,7 +153,8 @@ public class OutboxRepository {
         }
         tx.executeWithoutResult(s -> {
             jdbc.batchUpdate("INSERT INTO dead_letter (source_id, message_id, message, reason, failed_at) VALUES (?, ?, ?, ?, ?)",
-                    letters.stream().map(d -> new Object[] {d.sourceId(), d.messageId(), d.message(), cut(d.reason()), d.failedAt()}).toList());
+                    letters.stream().map(d -> new Object[] {d.sourceId(), StoredText.of(d.messageId()), StoredText.of(d.message()),
+                            cut(d.reason()), d.failedAt()}).toList());
             jdbc.update("DELETE FROM outbound_batch WHERE id = ?", batch.id());
             count(batch.sourceId(), "batchesSent", 1);
             lastError(batch.sourceId(), reason, now);
@@ -196,25 +221,31 @@ public class OutboxRepository {
     }
 
     private void count(String sourceId, String name, long delta) {
-        if (jdbc.update("UPDATE source_counter SET total = total + ? WHERE source_id = ? AND name = ?", delta, sourceId, name) == 0) {
-            jdbc.update("INSERT INTO source_counter (total, source_id, name) VALUES (?, ?, ?)", delta, sourceId, name);
-        }
+        upsert(SOURCE_COUNTER, delta, sourceId, name);
     }
 
     private void lastError(String sourceId, String error, long at) {
-        if (jdbc.update("UPDATE source_status SET last_error = ?, last_error_at = ? WHERE source_id = ?", cut(error), at, sourceId) == 0) {
-            jdbc.update("INSERT INTO source_status (last_error, last_error_at, source_id) VALUES (?, ?, ?)", cut(error), at, sourceId);
+        upsert(SOURCE_STATUS, cut(error), at, sourceId);
+    }
+
+    /** Atomic on PostgreSQL, where another instance may write the same row at once; H2 has one process. */
+    private void upsert(SqlDialect.Upsert upsert, Object... row) {
+        if (dialect.shared()) {
+            jdbc.update(upsert.insertOnConflict(), row);
+        } else if (jdbc.update(upsert.update(), row) == 0) {
+            jdbc.update(upsert.insert(), row);
         }
     }
 
+    /** An error or reason as stored: at most 1000 characters, no NUL (an answer of Segment's may hold anything). */
     private static String cut(String s) {
-        return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
+        return StoredText.of(s, 1000);
     }
 
     static void bindDeadLetter(java.sql.PreparedStatement ps, DeadLetter d) throws java.sql.SQLException {
         ps.setString(1, d.sourceId());
-        ps.setString(2, d.messageId());
-        ps.setString(3, d.message());
+        ps.setString(2, StoredText.of(d.messageId()));
+        ps.setString(3, StoredText.of(d.message()));
         ps.setString(4, cut(d.reason()));
         ps.setLong(5, d.failedAt());
     }

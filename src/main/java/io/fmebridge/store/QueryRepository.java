@@ -48,11 +48,11 @@ public class QueryRepository {
         List<Object> args = new ArrayList<>(List.of(environmentId));
         if (split != null) {
             sql.append(" AND flag = ?");
-            args.add(split);
+            args.add(StoredText.of(split));
         }
         if (key != null) {
             sql.append(" AND identity_key = ?");
-            args.add(key);
+            args.add(StoredText.of(key)); // as it was stored: a NUL would fail the query on PostgreSQL
         }
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(limit);
@@ -80,11 +80,11 @@ public class QueryRepository {
         }
         if (eventTypeId != null) {
             sql.append(" AND event_type_id = ?");
-            args.add(eventTypeId);
+            args.add(StoredText.of(eventTypeId));
         }
         if (key != null) {
             sql.append(" AND identity_key = ?");
-            args.add(key);
+            args.add(StoredText.of(key)); // as it was stored: a NUL would fail the query on PostgreSQL
         }
         if (destinationId != null) {
             sql.append(" AND destination_id = ?");
@@ -110,7 +110,7 @@ public class QueryRepository {
     public Optional<IdentityView> identity(String environmentId, String trafficType, String key) {
         String tt = trafficType.toLowerCase(java.util.Locale.ROOT);
         List<Long> updated = jdbc.queryForList("SELECT updated_at FROM fme_identity WHERE environment_id = ? "
-                + "AND traffic_type = ? AND identity_key = ?", Long.class, environmentId, tt, key);
+                + "AND traffic_type = ? AND identity_key = ?", Long.class, environmentId, tt, StoredText.of(key));
         if (updated.isEmpty()) {
             return Optional.empty();
         }
@@ -118,14 +118,14 @@ public class QueryRepository {
         jdbc.query("SELECT name, value_json FROM fme_attribute WHERE environment_id = ? AND traffic_type = ? "
                 + "AND identity_key = ? ORDER BY name", rs -> {
                     attributes.put(rs.getString(1), parse(rs.getString(2)));
-                }, environmentId, tt, key);
+                }, environmentId, tt, StoredText.of(key));
         return Optional.of(new IdentityView(tt, key, attributes, iso(updated.get(0))));
     }
 
     public List<DropView> dropped(String destinationId, String reason, int limit) {
         String sql = "SELECT message_id, reason, detail, received_at FROM dropped_message WHERE destination_id = ?"
                 + (reason == null ? "" : " AND reason = ?") + " ORDER BY id DESC LIMIT ?";
-        Object[] args = reason == null ? new Object[] {destinationId, limit} : new Object[] {destinationId, reason, limit};
+        Object[] args = reason == null ? new Object[] {destinationId, limit} : new Object[] {destinationId, StoredText.of(reason), limit};
         return jdbc.query(sql, (rs, i) -> new DropView(rs.getString(1), rs.getString(2), rs.getString(3), iso(rs.getLong(4))), args);
     }
 

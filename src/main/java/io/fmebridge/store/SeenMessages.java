@@ -45,6 +45,11 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** How long a messageId is remembered: one seen earlier than this is taken in again. */
+    public long windowMillis() {
+        return windowMillis;
+    }
+
     /** The messageIds one request has claimed. */
     public final class Claims {
         private final java.util.List<String> keys = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -177,7 +182,7 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
                 ps.setString(1, destinationId);
                 ps.setLong(3, now - windowMillis);
                 for (String key : keys) {
-                    ps.setString(2, key.substring(destinationId.length() + 1));
+                    ps.setString(2, StoredText.of(key.substring(destinationId.length() + 1))); // as the writer stored it
                     try (java.sql.ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
                             found.add(key);

@@ -32,6 +32,13 @@ public final class WriteSet {
         return impressions;
     }
 
+    /** The database's verdict: each result that another instance stored first becomes its duplicate. */
+    void replace(java.util.Map<MappingResult, MappingResult> lost) {
+        if (!lost.isEmpty()) {
+            results.replaceAll(r -> lost.getOrDefault(r, r));
+        }
+    }
+
     public boolean isEmpty() {
         return results.isEmpty() && impressions.stream().allMatch(ImpressionWrites::isEmpty);
     }

@@ -30,7 +30,7 @@ class SettingsRegistryTest {
         Path file = Files.createTempFile("integrations", ".yml");
         Files.writeString(file, "environments:\n  - id: prod\n    trafficTypes: [user]\n");
         properties = new FmeProperties(file, Path.of("target"), null, null, Path.of("routes"), java.time.Duration.ofHours(24),
-                null, null);
+                null, null, FmeProperties.Store.H2, "test");
     }
 
     @Test

@@ -1,0 +1,52 @@
+package io.fmebridge.settings;
+
+import java.util.Locale;
+
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.env.Environment;
+
+/**
+ * Stops start-up when {@code fme.store} and {@code spring.datasource.url} don't go together.
+ * Runs before any bean is made, on the environment as it finally is (every property source in).
+ */
+public class StoreSettingCheck implements BeanFactoryPostProcessor {
+    private final Environment environment;
+
+    public StoreSettingCheck(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+        check(environment);
+    }
+
+    static String store(Environment environment) {
+        return environment.getProperty("fme.store", "h2").trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** Names only the URL's scheme in a message: the rest may hold a password. */
+    static void check(Environment environment) {
+        String store = store(environment);
+        String url = environment.getProperty("spring.datasource.url", "");
+        switch (store) {
+            case "h2" -> { }
+            case "postgres" -> {
+                if (url.isBlank()) {
+                    throw new StoreSettingException("fme.store is postgres, but spring.datasource.url is not set");
+                }
+                if (!url.startsWith("jdbc:postgresql:")) {
+                    String scheme = url.matches("^jdbc:[a-zA-Z0-9]+:.*") ? url.substring(0, url.indexOf(':', 5) + 1) : "not a JDBC URL";
+                    throw new StoreSettingException("fme.store is postgres, but spring.datasource.url is not a jdbc:postgresql: URL ("
+                            + scheme + ")");
+                }
+                if (url.toLowerCase(Locale.ROOT).contains("rewritebatchedinserts=true")) {
+                    // the duplicate check reads each row's count of a batched insert, which that option hides
+                    throw new StoreSettingException("spring.datasource.url sets reWriteBatchedInserts=true; the service needs it off");
+                }
+            }
+            default -> throw new StoreSettingException("fme.store must be h2 or postgres, not '" + store + "'");
+        }
+    }
+}
