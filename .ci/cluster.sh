@@ -22,6 +22,12 @@ PG_URL="jdbc:postgresql://127.0.0.1:${FME_PG_PORT:-55432}/${FME_PG_DB:-fme_test}
 
 log() { echo "cluster: $*" >&2; }
 
+# UP on /actuator/health, asked over bash's /dev/tcp (no curl needed)
+healthy() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /actuator/health HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3 \
+    && grep -q '"UP"' <&3) 2>/dev/null
+}
+
 jar() { ls target/fme-segment-bridge-*.jar 2>/dev/null | grep -v -- '-plain.jar' | head -1; }
 
 start() {
@@ -55,15 +61,15 @@ start() {
   done
   for port in $PORTS; do
     for _ in $(seq 1 120); do
-      if curl -fsS "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1; then break; fi
+      if healthy "$port"; then break; fi
       kill -0 "$(cat "$DIR/$port.pid")" 2>/dev/null || { log "instance on $port exited; see $DIR/$port.log"; exit 1; }
       sleep 0.5
     done
-    curl -fsS "http://127.0.0.1:$port/actuator/health" >/dev/null || { log "instance on $port did not start; see $DIR/$port.log"; exit 1; }
+    healthy "$port" || { log "instance on $port did not start; see $DIR/$port.log"; exit 1; }
     log "instance up: http://127.0.0.1:$port (log $DIR/$port.log)"
   done
   log "admin token: $token"
-  log "try: curl -u web-api-key-1: -H 'Content-Type: application/json' -d '{\"userId\":\"u1\",\"event\":\"buy\"}' http://127.0.0.1:8081/v1/track"
+  log "try: curl -u dest-key-1: -H 'Content-Type: application/json' -d '{\"userId\":\"u1\",\"event\":\"buy\"}' http://127.0.0.1:8081/v1/track"
 }
 
 stop() {

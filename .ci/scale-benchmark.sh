@@ -12,7 +12,10 @@ CONNECTIONS=${2:-16}
 DIR=$ROOT/target/scale-benchmark
 MVN=${MVN:-mvn}
 mkdir -p "$DIR"
-command -v wrk >/dev/null || { SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"; $SUDO apt-get install -y -qq wrk >/dev/null; }
+if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk curl >/dev/null
+fi
 
 cat > "$DIR/batch.lua" <<'LUA'
 local counter = 0
@@ -49,10 +52,12 @@ run() {
   local ports=("$@") per=$((CONNECTIONS / $#)) before after t0 t1 accepted=0
   before=$(stored "${ports[0]}")
   t0=$(date +%s%N)
+  local pids=()
   for port in "${ports[@]}"; do
     wrk -t1 -c"$per" -d"${SECONDS_LOAD}s" --latency -s "$DIR/batch.lua" "http://127.0.0.1:$port" > "$DIR/$name-$port.txt" &
+    pids+=($!)
   done
-  wait
+  wait "${pids[@]}"  # the load only: the baseline's service runs in the background too
   for port in "${ports[@]}"; do
     local ok; ok=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$DIR/$name-$port.txt")
     local bad; bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$DIR/$name-$port.txt")

@@ -162,7 +162,8 @@ kafka_class() {
   local c jar
   for c in "$@"; do
     for jar in "$KAFKA_LIBS"/kafka*.jar; do
-      if unzip -l "$jar" "${c//.//}.class" >/dev/null 2>&1; then
+      # the JDK's jar tool: unzip is not on a fresh Debian machine
+      if jar tf "$jar" 2>/dev/null | grep -qx "${c//.//}.class"; then
         echo "$c"
         return
       fi
@@ -242,7 +243,10 @@ kafka_start() {
   storage_tool=$(kafka_class kafka.tools.StorageTool org.apache.kafka.tools.StorageTool)
   if ! [ -f "$KAFKA_HOME/data/meta.properties" ]; then
     local cluster_id # what `kafka-storage random-uuid` prints (16 random bytes, base64url), without a JVM start
-    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    cluster_id=-
+    while [ "${cluster_id:0:1}" = "-" ]; do # a leading '-' would be read as an option
+      cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    done
     kafka_java "$storage_tool" format -t "$cluster_id" -c "$KAFKA_HOME/server.properties" >/dev/null
   fi
   # setsid: the broker outlives this script and is not hit by the terminal's Ctrl-C
