@@ -3,7 +3,6 @@ package io.fmebridge.queue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +30,9 @@ public final class ImpressionQueue {
         }
     }
 
-    public List<GatheredBatch> batches(List<ConsumerRecord<String, byte[]>> polled) {
-        List<byte[]> values = new ArrayList<>(polled.size());
-        polled.forEach(r -> values.add(r.value()));
+    public List<GatheredBatch> batches(Poll poll) {
+        List<byte[]> values = new ArrayList<>(poll.records().size());
+        poll.records().forEach(r -> values.add(r.value()));
         return records.toBatches(values, problem -> log.warn("Skipped a queued record: {}", problem));
     }
 }

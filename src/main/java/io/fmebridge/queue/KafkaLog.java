@@ -39,24 +39,30 @@ public final class KafkaLog implements AutoCloseable {
     public KafkaLog(KafkaSettings settings, int retryAfterSeconds) {
         this.settings = settings;
         this.retryAfterSeconds = retryAfterSeconds;
-        int timeout = (int) settings.sendTimeout().toMillis();
-        this.producer = new KafkaProducer<>(Map.of(
+        int timeout = Math.max(2_000, (int) settings.sendTimeout().toMillis());
+        int maxBlock = Math.min(5_000, timeout / 4);
+        Map<String, Object> config = new java.util.HashMap<>(settings.clientProperties());
+        config.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.brokers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 2,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 15_000),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeout, 17_000),
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
-                ProducerConfig.CLIENT_ID_CONFIG, "fme-bridge"),
+                // the whole send fits in send-timeout: waiting for metadata, then delivery with its retries
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlock,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout - maxBlock,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(500, (timeout - maxBlock) / 2 - 2),
+                ProducerConfig.CLIENT_ID_CONFIG, "fme-bridge"));
+        this.producer = new KafkaProducer<>(config,
                 new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Creates the topics that are missing, with the configured partitions and replication. */
     public void createTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.brokers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        Map<String, Object> config = new java.util.HashMap<>(settings.clientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.brokers());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : List.of(settings.segmentTopic(), settings.impressionsTopic())) {
@@ -90,7 +96,7 @@ public final class KafkaLog implements AutoCloseable {
             for (QueuedRecord r : records) {
                 sent.add(producer.send(new ProducerRecord<>(topic, r.key(), r.value())));
             }
-            long deadline = System.nanoTime() + settings.sendTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
+            long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
             for (Future<RecordMetadata> f : sent) {
                 f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
@@ -99,8 +105,9 @@ public final class KafkaLog implements AutoCloseable {
             throw RequestRejectedException.saturated("the service is shutting down", retryAfterSeconds);
         } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
             log.warn("Kafka did not take {} records for {}: {}", records.size(), topic, e.toString());
-            throw RequestRejectedException.saturated("the queue is unavailable right now; nothing of this request was "
-                    + "acknowledged", retryAfterSeconds);
+            // some records may have been taken: the retry's messageIds and positions make them count once
+            throw RequestRejectedException.saturated("the queue is unavailable right now; send the request again",
+                    retryAfterSeconds);
         }
     }
 

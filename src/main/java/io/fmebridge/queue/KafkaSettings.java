@@ -17,5 +17,14 @@ public record KafkaSettings(
         @DefaultValue("fme-bridge-store") String storeGroup,
         @DefaultValue("fme-bridge-batcher") String batcherGroup,
         @DefaultValue("30s") Duration sendTimeout,
-        @DefaultValue("500ms") Duration gatherTime) {
+        @DefaultValue("500ms") Duration gatherTime,
+        java.util.Map<String, String> properties) {
+
+    /**
+     * {@code fme.kafka.properties.*}: Kafka client settings given to the producer, the consumers
+     * and the admin client alike, such as {@code security.protocol} or {@code sasl.jaas.config}.
+     */
+    public java.util.Map<String, Object> clientProperties() {
+        return properties == null ? java.util.Map.of() : java.util.Map.copyOf(properties);
+    }
 }

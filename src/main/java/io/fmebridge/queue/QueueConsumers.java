@@ -15,6 +15,7 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class QueueConsumers implements SmartLifecycle {
     private final KafkaSettings settings;
+    private final io.fmebridge.store.ConsumerPositions positions;
     private final ObjectProvider<CamelContext> camelProvider;
     private volatile CamelContext camel;
     private final List<TopicConsumer> consumers = new ArrayList<>();
@@ -28,8 +29,10 @@ public final class QueueConsumers implements SmartLifecycle {
      * Camel through a provider: a lifecycle bean that depends on the CamelContext directly would
      * have Spring start Camel early, before its routes are added.
      */
-    public QueueConsumers(KafkaSettings settings, ObjectProvider<CamelContext> camel, boolean destinationSide, boolean sourceSide) {
+    public QueueConsumers(KafkaSettings settings, io.fmebridge.store.ConsumerPositions positions, ObjectProvider<CamelContext> camel,
+                          boolean destinationSide, boolean sourceSide) {
         this.settings = settings;
+        this.positions = positions;
         this.camelProvider = camel;
         this.destinationSide = destinationSide;
         this.sourceSide = sourceSide;
@@ -51,18 +54,20 @@ public final class QueueConsumers implements SmartLifecycle {
                 return made;
             }
         };
+        // Segment messages: a poll as soon as anything is there, so the data is soon queryable
+        Map<String, Object> storing = settings.clientProperties();
+        // impressions: a poll waits up to gather-time for more, so that batches for Segment fill up
+        Map<String, Object> gathering = new java.util.HashMap<>(settings.clientProperties());
+        gathering.putAll(Map.of("fetch.min.bytes", 256 * 1024, "fetch.max.wait.ms", (int) settings.gatherTime().toMillis(),
+                "max.poll.records", 2_000));
         for (int i = 0; i < settings.consumers(); i++) {
             if (destinationSide) {
-            // Segment messages: a poll as soon as anything is there, so the data is soon queryable
-            add("store-" + i, new TopicConsumer(settings.brokers(), settings.storeGroup(), settings.segmentTopic(), Map.of(),
-                    records -> template.get().sendBody("direct:segment-records", records)));
+                add("store-" + i, new TopicConsumer(settings.brokers(), settings.storeGroup(), settings.segmentTopic(), storing,
+                        positions, poll -> template.get().sendBody("direct:segment-records", poll)));
             }
             if (sourceSide) {
-            // impressions: a poll waits up to gather-time for more, so batches for Segment fill up
-            add("batcher-" + i, new TopicConsumer(settings.brokers(), settings.batcherGroup(), settings.impressionsTopic(),
-                    Map.of("fetch.min.bytes", 256 * 1024, "fetch.max.wait.ms", (int) settings.gatherTime().toMillis(),
-                            "max.poll.records", 2_000),
-                    records -> template.get().sendBody("direct:impressions-records", records)));
+                add("batcher-" + i, new TopicConsumer(settings.brokers(), settings.batcherGroup(), settings.impressionsTopic(),
+                        gathering, positions, poll -> template.get().sendBody("direct:impressions-records", poll)));
             }
         }
     }

@@ -6,11 +6,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fmebridge.settings.FmeProperties;
 import io.fmebridge.settings.SettingsRegistry;
+import io.fmebridge.store.ConsumerPositions;
 
 /** {@code fme.queue=kafka}: the receiving routes append to Kafka, and consumers store from it. */
 @Configuration
@@ -38,9 +40,10 @@ public class QueueWiring {
     }
 
     @Bean
-    QueueConsumers queueConsumers(KafkaSettings settings, org.springframework.beans.factory.ObjectProvider<CamelContext> camel,
+    QueueConsumers queueConsumers(KafkaSettings settings, JdbcTemplate jdbc,
+                                  org.springframework.beans.factory.ObjectProvider<CamelContext> camel,
                                   @Value("${fme.flows.destination:true}") boolean destinationSide,
                                   @Value("${fme.flows.source:true}") boolean sourceSide) {
-        return new QueueConsumers(settings, camel, destinationSide, sourceSide);
+        return new QueueConsumers(settings, new ConsumerPositions(jdbc), camel, destinationSide, sourceSide);
     }
 }

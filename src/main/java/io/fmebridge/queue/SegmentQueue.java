@@ -3,12 +3,12 @@ package io.fmebridge.queue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fmebridge.destination.SegmentRequestGate.IngestRequest;
 import io.fmebridge.settings.SettingsRegistry;
+import io.fmebridge.store.WriteSet;
 
 /** What {@code routes/segment-kafka.yaml} calls: a request onto the topic, a poll of it back into requests. */
 public final class SegmentQueue {
@@ -33,9 +33,16 @@ public final class SegmentQueue {
         }
     }
 
-    public List<IngestRequest> requests(List<ConsumerRecord<String, byte[]>> polled) {
-        List<byte[]> values = new ArrayList<>(polled.size());
-        polled.forEach(r -> values.add(r.value()));
+    public List<IngestRequest> requests(Poll poll) {
+        List<byte[]> values = new ArrayList<>(poll.records().size());
+        poll.records().forEach(r -> values.add(r.value()));
         return records.toRequests(values, settings.current(), problem -> log.warn("Skipped a queued message: {}", problem));
+    }
+
+    /** The poll's write set (none when nothing of it maps to a write), with the poll's positions to move on. */
+    public WriteSet positioned(Object mapped, Poll poll) {
+        WriteSet writeSet = mapped instanceof WriteSet w ? w : new WriteSet();
+        writeSet.positions().add(poll.advance());
+        return writeSet;
     }
 }

@@ -52,7 +52,7 @@ public final class SegmentRecords {
                 value.set("message", m.json());
             }
             try {
-                records.add(new QueuedRecord(key(destinationId, m), json.writeValueAsBytes(value)));
+                records.add(new QueuedRecord(key(request.context().destination(), m), json.writeValueAsBytes(value)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -60,11 +60,18 @@ public final class SegmentRecords {
         return records;
     }
 
-    /** {@code <destinationId>/<userId, else anonymousId, else groupId, else messageId>}. */
-    static String key(String destinationId, SegmentMessage m) {
+    /**
+     * {@code <destinationId>/<the key the message updates>}: the field the destination takes as FME
+     * key ({@code identity}, userId or anonymousId), else the other one; for a group call its
+     * groupId; else the messageId. One FME identity's updates thus stay in one partition, in order.
+     */
+    static String key(Destination destination, SegmentMessage m) {
         String who = null;
         if (m.json() != null) {
-            for (String field : new String[] {"userId", "anonymousId", "groupId"}) {
+            boolean anonymousFirst = destination.identity() == Destination.Identity.anonymousId;
+            String[] fields = "group".equals(m.type()) ? new String[] {"groupId"}
+                    : anonymousFirst ? new String[] {"anonymousId", "userId"} : new String[] {"userId", "anonymousId"};
+            for (String field : fields) {
                 JsonNode v = m.json().get(field);
                 if (v != null && v.isValueNode() && !v.isNull() && !v.asText().isEmpty()) {
                     who = v.asText();
@@ -75,7 +82,7 @@ public final class SegmentRecords {
         if (who == null) {
             who = m.messageId() == null ? Integer.toString(m.ordinal()) : m.messageId();
         }
-        return destinationId + '/' + who;
+        return destination.id() + '/' + who;
     }
 
     /**
@@ -86,34 +93,44 @@ public final class SegmentRecords {
     public List<IngestRequest> toRequests(List<byte[]> values, IntegrationSettings settings, Consumer<String> orphaned) {
         Map<String, IngestRequest> requests = new LinkedHashMap<>();
         for (byte[] raw : values) {
-            JsonNode value;
             try {
-                value = json.readTree(raw);
-            } catch (IOException e) {
-                orphaned.accept("a record that is not a message of this service: " + e.getMessage());
-                continue;
-            }
-            String destinationId = value.path("destination").asText();
-            long receivedAt = value.path("receivedAt").asLong();
-            Destination destination = settings.destination(destinationId).orElse(null);
-            Environment environment = destination == null ? null : settings.environment(destination.environment()).orElse(null);
-            String messageId = value.path("messageId").isTextual() ? value.get("messageId").asText() : null;
-            if (environment == null) {
-                orphaned.accept("destination=" + destinationId + " messageId=" + messageId
-                        + ": the destination no longer exists; the message is not stored");
-                continue;
-            }
-            IngestRequest request = requests.computeIfAbsent(destinationId + '\u0000' + receivedAt,
-                    k -> new IngestRequest(new IngestContext(destination, environment, receivedAt), new ArrayList<>()));
-            int ordinal = value.path("ordinal").asInt();
-            int size = value.path("size").asInt();
-            if (value.hasNonNull("problem")) {
-                request.messages().add(SegmentMessage.refused(ordinal, size, messageId,
-                        DropReason.valueOf(value.get("problem").asText().toUpperCase(Locale.ROOT)), value.path("detail").asText()));
-            } else {
-                request.messages().add(SegmentMessage.of(ordinal, (ObjectNode) value.get("message"), size));
+                read(raw, settings, requests, orphaned);
+            } catch (IOException | RuntimeException e) { // an empty, foreign or damaged record must not hold up the others
+                orphaned.accept("a record that is not a message of this service: " + e);
             }
         }
         return new ArrayList<>(requests.values());
+    }
+
+    private void read(byte[] raw, IntegrationSettings settings, Map<String, IngestRequest> requests, Consumer<String> orphaned)
+            throws IOException {
+        JsonNode value = json.readTree(raw);
+        if (value == null || !value.isObject()) {
+            throw new IOException("not a JSON object");
+        }
+        String destinationId = value.path("destination").asText();
+        long receivedAt = value.path("receivedAt").asLong();
+        Destination destination = settings.destination(destinationId).orElse(null);
+        Environment environment = destination == null ? null : settings.environment(destination.environment()).orElse(null);
+        String messageId = value.path("messageId").isTextual() ? value.get("messageId").asText() : null;
+        if (environment == null) {
+            orphaned.accept("destination=" + destinationId + " messageId=" + messageId
+                    + ": the destination no longer exists; the message is not stored");
+            return;
+        }
+        IngestRequest request = requests.computeIfAbsent(destinationId + '\u0000' + receivedAt,
+                k -> new IngestRequest(new IngestContext(destination, environment, receivedAt), new ArrayList<>()));
+        int ordinal = value.path("ordinal").asInt();
+        int size = value.path("size").asInt();
+        if (value.hasNonNull("problem")) {
+            request.messages().add(SegmentMessage.refused(ordinal, size, messageId,
+                    DropReason.valueOf(value.get("problem").asText().toUpperCase(Locale.ROOT)), value.path("detail").asText()));
+        } else {
+            JsonNode message = value.get("message");
+            if (message == null || !message.isObject()) {
+                throw new IOException("no message in the record");
+            }
+            request.messages().add(SegmentMessage.of(ordinal, (ObjectNode) message, size));
+        }
     }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,38 +14,48 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fmebridge.store.ConsumerPositions;
+
 /**
- * One consumer of a group: polls, hands each poll to {@code handler} (a route), and commits the
- * poll's offsets to Kafka only once the handler has returned, that is once what the poll held is
- * committed to the database. When the handler fails, the consumer goes back to the poll's first
- * offsets and tries again after a pause: nothing is skipped. A record handled but not yet
- * committed when an instance dies is read again by the partition's next owner; its messageId makes
- * the second storing a duplicate.
+ * One consumer of a group. For each poll it leaves out the records already stored (the
+ * partitions' positions in the database), hands the rest to {@code handler} (a route, which
+ * stores them and moves the positions on in the same transaction), and only then commits the
+ * offsets to Kafka. A record read again after an instance died or a rebalance is thus never
+ * stored twice, whether it has a messageId or not.
+ *
+ * <p>When the handler fails, the poll is tried again, and then record by record: when some
+ * records of the poll can be stored and one can't, that one is logged in full at ERROR and
+ * passed over, so that it can't hold up its partition forever; when none can (the database is
+ * down), nothing is passed over, and the poll is read again after a pause.
  */
 public final class TopicConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TopicConsumer.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final long BACKOFF_MILLIS = 1_000;
+    private static final int TRIES = 3;
 
+    private final String group;
     private final String topic;
     private final Map<String, Object> config;
-    private final Consumer<List<ConsumerRecord<String, byte[]>>> handler;
+    private final ConsumerPositions positions;
+    private final Consumer<Poll> handler;
     private volatile boolean running = true;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private String lastFailure;
 
-    public TopicConsumer(String brokers, String groupId, String topic, Map<String, Object> extraConfig,
-                         Consumer<List<ConsumerRecord<String, byte[]>>> handler) {
+    public TopicConsumer(String brokers, String group, String topic, Map<String, Object> extraConfig, ConsumerPositions positions,
+                         Consumer<Poll> handler) {
+        this.group = group;
         this.topic = topic;
+        this.positions = positions;
         this.handler = handler;
         this.config = new HashMap<>(Map.of(
                 "bootstrap.servers", brokers,
-                "group.id", groupId,
+                "group.id", group,
                 "enable.auto.commit", false,
                 "auto.offset.reset", "earliest",
                 "session.timeout.ms", 10_000,
@@ -52,12 +64,27 @@ public final class TopicConsumer implements Runnable {
         this.config.putAll(extraConfig);
     }
 
+    /** Consumes until {@link #stop()}; a consumer that fails for any other reason starts again after a pause. */
     @Override
     public void run() {
+        while (running) {
+            try {
+                consume();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("Consumer of {} failed; starting it again", topic, e);
+                pause();
+            }
+        }
+    }
+
+    private void consume() throws InterruptedException {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer = c;
             c.subscribe(List.of(topic));
             int failures = 0;
+            // stop() only asks: the loop ends after the current poll and its commit (at most POLL later)
             while (running) {
                 ConsumerRecords<String, byte[]> polled = c.poll(POLL);
                 if (polled.isEmpty()) {
@@ -65,13 +92,11 @@ public final class TopicConsumer implements Runnable {
                 }
                 List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(polled.count());
                 polled.forEach(records::add);
-                try {
-                    handler.accept(records);
-                } catch (RuntimeException e) {
+                if (!store(records, failures)) {
                     failures++;
                     if (failures == 1 || failures % 30 == 0) {
-                        log.warn("Could not store {} records of {} ({} tries so far); trying again: {}", records.size(), topic,
-                                failures, e.toString());
+                        log.warn("Could not store {} records of {} ({} tries so far; {}); trying again", records.size(), topic,
+                                failures, lastFailure);
                     }
                     polled.partitions().forEach(p -> c.seek(p, polled.records(p).get(0).offset()));
                     Thread.sleep(BACKOFF_MILLIS);
@@ -86,25 +111,82 @@ public final class TopicConsumer implements Runnable {
                 try {
                     c.commitSync(next);
                 } catch (org.apache.kafka.common.KafkaException e) {
-                    // the partitions moved to another consumer, which reads them again from the last
-                    // committed offset: what was stored here is then found as duplicates
+                    // the partitions moved to another consumer, which leaves out what was stored here
                     log.info("Offsets of {} not committed ({}); the partitions' next owner takes over", topic, e.toString());
                 }
             }
-        } catch (WakeupException e) {
-            // stop() was called
+        }
+    }
+
+    /** True when the poll is stored, or all of it but records that can never be. */
+    private boolean store(List<ConsumerRecord<String, byte[]>> records, int failuresSoFar) {
+        if (failuresSoFar < TRIES && handle(records)) {
+            return true;
+        }
+        if (failuresSoFar < TRIES) {
+            return false;
+        }
+        // the poll failed again and again: record by record, to tell a bad record from a database that is down
+        List<ConsumerRecord<String, byte[]>> failed = new ArrayList<>();
+        boolean anyStored = false;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (handle(List.of(r))) {
+                anyStored = true;
+            } else {
+                failed.add(r);
+            }
+        }
+        if (failed.isEmpty()) {
+            return true;
+        }
+        if (!anyStored) {
+            return false;
+        }
+        for (ConsumerRecord<String, byte[]> r : failed) {
+            String value = r.value() == null ? "null" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
+            log.error("Passed over a record of {} that could not be stored after {} tries: partition={} offset={} key={} value={}",
+                    topic, TRIES + 1, r.partition(), r.offset(), r.key(), value.length() > 40_000 ? value.substring(0, 40_000) : value);
+        }
+        return true;
+    }
+
+    /** Hands the records not yet stored to the handler; true when it stored them (or there were none). */
+    private boolean handle(List<ConsumerRecord<String, byte[]>> records) {
+        try {
+            Set<Integer> partitions = new TreeSet<>();
+            records.forEach(r -> partitions.add(r.partition()));
+            Map<Integer, Long> stored = positions.read(group, topic, partitions);
+            List<ConsumerRecord<String, byte[]>> fresh = new ArrayList<>(records.size());
+            Map<Integer, Long> to = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> r : records) {
+                if (r.offset() >= stored.getOrDefault(r.partition(), 0L)) {
+                    fresh.add(r);
+                    to.merge(r.partition(), r.offset() + 1, Math::max);
+                }
+            }
+            if (fresh.isEmpty()) {
+                return true;
+            }
+            Map<Integer, Long> from = new HashMap<>(stored);
+            from.keySet().retainAll(to.keySet());
+            handler.accept(new Poll(fresh, new ConsumerPositions.Advance(group, topic, from, to)));
+            return true;
+        } catch (RuntimeException e) {
+            lastFailure = e.getCause() != null ? e.getCause().toString() : e.toString();
+            return false;
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(BACKOFF_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("Consumer of {} stopped", topic, e);
+            running = false;
         }
     }
 
     public void stop() {
         running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
     }
 }

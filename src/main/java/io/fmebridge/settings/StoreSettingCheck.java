@@ -31,7 +31,13 @@ public class StoreSettingCheck implements BeanFactoryPostProcessor {
         String store = store(environment);
         String url = environment.getProperty("spring.datasource.url", "");
         switch (store) {
-            case "h2" -> { }
+            case "h2" -> {
+                if ("kafka".equals(environment.getProperty("fme.queue"))) {
+                    // fine for one instance; several would each store their share in a database of their own
+                    org.slf4j.LoggerFactory.getLogger(StoreSettingCheck.class).warn("fme.queue is kafka with the embedded H2 "
+                            + "store: run one instance only, or set fme.store=postgres so that instances share one database");
+                }
+            }
             case "postgres" -> {
                 if (url.isBlank()) {
                     throw new StoreSettingException("fme.store is postgres, but spring.datasource.url is not set");

@@ -202,6 +202,11 @@ public class GroupCommitWriter implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                for (Pending p : group) { // first: a poll read twice fails here, before anything is written
+                    for (ConsumerPositions.Advance advance : p.writeSet().positions()) {
+                        ConsumerPositions.advance(c, advance);
+                    }
+                }
                 Map<MappingResult, MappingResult> lost = claimInDatabase(c, group);
                 Changes changes = new Changes();
                 group.forEach(p -> p.writeSet().results().forEach(r -> changes.add(lost.getOrDefault(r, r))));

@@ -83,6 +83,21 @@ public class OutboxRepository {
     }
 
     /**
+     * With fme.queue=kafka: the batches built from one poll of the impressions topic, and how far
+     * that poll is stored, in one transaction. A poll read again (after an instance died) finds its
+     * partitions moved on and is left out, so its batches are not made twice.
+     */
+    public void enqueueAll(List<GatheredBatch> batches, ConsumerPositions.Advance advance) {
+        tx.executeWithoutResult(status -> {
+            jdbc.execute((java.sql.Connection c) -> {
+                ConsumerPositions.advance(c, advance);
+                return null;
+            });
+            batches.forEach(this::enqueue);
+        });
+    }
+
+    /**
      * Batches due for an attempt, each claimed by this caller alone; none of a paused source. On
      * PostgreSQL the due rows are locked with SKIP LOCKED, so instances polling at once take
      * different batches instead of racing for the same ones.

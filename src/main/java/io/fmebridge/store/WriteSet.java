@@ -13,6 +13,7 @@ import io.fmebridge.source.ImpressionWrites;
 public final class WriteSet {
     private final List<MappingResult> results = new ArrayList<>();
     private final List<ImpressionWrites> impressions = new ArrayList<>();
+    private final List<ConsumerPositions.Advance> positions = new ArrayList<>();
 
     public static WriteSet of(ImpressionWrites writes) {
         WriteSet set = new WriteSet();
@@ -28,6 +29,11 @@ public final class WriteSet {
         return results;
     }
 
+    /** With fme.queue=kafka: how far the poll these results came from is stored, written with them. */
+    public List<ConsumerPositions.Advance> positions() {
+        return positions;
+    }
+
     public List<ImpressionWrites> impressions() {
         return impressions;
     }
@@ -40,6 +46,6 @@ public final class WriteSet {
     }
 
     public boolean isEmpty() {
-        return results.isEmpty() && impressions.stream().allMatch(ImpressionWrites::isEmpty);
+        return results.isEmpty() && positions.isEmpty() && impressions.stream().allMatch(ImpressionWrites::isEmpty);
     }
 }

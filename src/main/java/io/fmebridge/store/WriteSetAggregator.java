@@ -20,6 +20,7 @@ public class WriteSetAggregator implements AggregationStrategy {
         } else if (body instanceof WriteSet other && other != writeSet) {
             other.results().forEach(writeSet::add);
             writeSet.impressions().addAll(other.impressions());
+            writeSet.positions().addAll(other.positions());
         }
         target.getIn().setBody(writeSet);
         return target;

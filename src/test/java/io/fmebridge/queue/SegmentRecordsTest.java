@@ -16,6 +16,7 @@ import io.fmebridge.destination.DropReason;
 import io.fmebridge.destination.IngestContext;
 import io.fmebridge.destination.SegmentMessage;
 import io.fmebridge.destination.SegmentRequestGate.IngestRequest;
+import io.fmebridge.settings.Destination;
 import io.fmebridge.settings.IntegrationSettings;
 import io.fmebridge.settings.SettingsLoader;
 
@@ -25,12 +26,26 @@ class SegmentRecordsTest {
     private final SegmentRecords records = new SegmentRecords(Wiring.segmentJson());
 
     @Test
-    void keysAreTheDestinationAndWhoTheMessageIsAbout() throws Exception {
-        assertThat(SegmentRecords.key("web", message(1, "{\"userId\": \"u1\", \"anonymousId\": \"a1\"}"))).isEqualTo("web/u1");
-        assertThat(SegmentRecords.key("web", message(1, "{\"anonymousId\": \"a1\"}"))).isEqualTo("web/a1");
-        assertThat(SegmentRecords.key("web", message(1, "{\"type\": \"group\", \"groupId\": \"g1\"}"))).isEqualTo("web/g1");
-        assertThat(SegmentRecords.key("web", message(1, "{\"userId\": \"\", \"messageId\": \"m1\"}"))).isEqualTo("web/m1");
-        assertThat(SegmentRecords.key("web", message(7, "{}"))).isEqualTo("web/7");
+    void keysAreTheDestinationAndTheIdentityTheMessageUpdates() throws Exception {
+        Destination web = SETTINGS.destination("web").orElseThrow(); // identity: userId
+        assertThat(SegmentRecords.key(web, message(1, "{\"userId\": \"u1\", \"anonymousId\": \"a1\"}"))).isEqualTo("web/u1");
+        assertThat(SegmentRecords.key(web, message(1, "{\"anonymousId\": \"a1\"}"))).isEqualTo("web/a1");
+        assertThat(SegmentRecords.key(web, message(1, "{\"type\": \"group\", \"userId\": \"u1\", \"groupId\": \"g1\"}")))
+                .isEqualTo("web/g1");
+        assertThat(SegmentRecords.key(web, message(1, "{\"userId\": \"\", \"messageId\": \"m1\"}"))).isEqualTo("web/m1");
+        assertThat(SegmentRecords.key(web, message(7, "{}"))).isEqualTo("web/7");
+    }
+
+    @Test
+    void aDestinationKeyedByAnonymousIdKeysByAnonymousIdFirst() throws Exception {
+        Destination web = SETTINGS.destination("web").orElseThrow();
+        Destination anonymous = new Destination(web.id(), web.environment(), web.trafficType(), Destination.Identity.anonymousId,
+                web.anonymousTrafficType(), web.identify(), web.track(), web.eventTypeIdField(), web.valueField(), web.namedPages(),
+                web.namedScreens(), web.pageEventTemplate(), web.screenEventTemplate(), web.groupTrafficType(), web.apiKeyHash(),
+                web.webhookSecretHash(), web.signingSecret());
+
+        assertThat(SegmentRecords.key(anonymous, message(1, "{\"userId\": \"u1\", \"anonymousId\": \"a1\"}"))).isEqualTo("web/a1");
+        assertThat(SegmentRecords.key(anonymous, message(1, "{\"userId\": \"u1\"}"))).isEqualTo("web/u1");
     }
 
     @Test
@@ -71,11 +86,12 @@ class SegmentRecordsTest {
     void aRecordOfAGoneDestinationOrNotOursIsReportedNotStored() throws Exception {
         List<byte[]> values = new ArrayList<>(values(records.toRecords(request(message(1, "{\"userId\": \"a\", \"messageId\": \"m9\"}")))));
         values.add("not json".getBytes(StandardCharsets.UTF_8));
+        values.add(null); // a tombstone
         IntegrationSettings without = new IntegrationSettings(SETTINGS.environments(), List.of(), List.of());
         List<String> problems = new ArrayList<>();
 
         assertThat(records.toRequests(values, without, problems::add)).isEmpty();
-        assertThat(problems).hasSize(2);
+        assertThat(problems).hasSize(3);
         assertThat(problems.get(0)).contains("destination=web messageId=m9", "no longer exists");
     }
 

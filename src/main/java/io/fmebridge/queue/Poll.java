@@ -1,0 +1,14 @@
+package io.fmebridge.queue;
+
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import io.fmebridge.store.ConsumerPositions;
+
+/**
+ * What a consumer hands to its route: the records of one poll not yet stored, and how far their
+ * partitions are stored, which the route's transaction moves on.
+ */
+public record Poll(List<ConsumerRecord<String, byte[]>> records, ConsumerPositions.Advance advance) {
+}
