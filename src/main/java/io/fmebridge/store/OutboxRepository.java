@@ -138,9 +138,15 @@ public class OutboxRepository {
         return claimed.size() >= limit;
     }
 
+    // The outcome of an attempt counts only while this instance still holds the batch's lease: a
+    // batch whose lease ran out may have been claimed and sent by another instance meanwhile.
+    private static final String HELD = " AND status = 'sending' AND claimed_by = ?";
+
     public synchronized void delivered(ClaimedBatch batch) {
         tx.executeWithoutResult(s -> {
-            jdbc.update("DELETE FROM outbound_batch WHERE id = ?", batch.id());
+            if (jdbc.update("DELETE FROM outbound_batch WHERE id = ?" + HELD, batch.id(), instanceId) == 0) {
+                return; // taken over: the other attempt counts it
+            }
             count(batch.sourceId(), "delivered", batch.count());
             count(batch.sourceId(), "batchesSent", 1);
         });
@@ -149,8 +155,11 @@ public class OutboxRepository {
     public synchronized void retry(ClaimedBatch batch, long firstAttemptAt, long delayMillis, String error) {
         long now = System.currentTimeMillis();
         tx.executeWithoutResult(s -> {
-            jdbc.update("UPDATE outbound_batch SET status = 'retrying', attempts = attempts + 1, first_attempt_at = ?, "
-                    + "next_attempt_at = ?, last_error = ? WHERE id = ?", firstAttemptAt, now + delayMillis, cut(error), batch.id());
+            if (jdbc.update("UPDATE outbound_batch SET status = 'retrying', attempts = attempts + 1, first_attempt_at = ?, "
+                    + "next_attempt_at = ?, last_error = ? WHERE id = ?" + HELD, firstAttemptAt, now + delayMillis, cut(error),
+                    batch.id(), instanceId) == 0) {
+                return;
+            }
             lastError(batch.sourceId(), error, now);
         });
     }
@@ -167,10 +176,12 @@ public class OutboxRepository {
             throw new IllegalStateException("outbound batch " + batch.id() + " holds no JSON array", e);
         }
         tx.executeWithoutResult(s -> {
+            if (jdbc.update("DELETE FROM outbound_batch WHERE id = ?" + HELD, batch.id(), instanceId) == 0) {
+                return;
+            }
             jdbc.batchUpdate("INSERT INTO dead_letter (source_id, message_id, message, reason, failed_at) VALUES (?, ?, ?, ?, ?)",
                     letters.stream().map(d -> new Object[] {d.sourceId(), StoredText.of(d.messageId()), StoredText.of(d.message()),
                             cut(d.reason()), d.failedAt()}).toList());
-            jdbc.update("DELETE FROM outbound_batch WHERE id = ?", batch.id());
             count(batch.sourceId(), "batchesSent", 1);
             lastError(batch.sourceId(), reason, now);
         });

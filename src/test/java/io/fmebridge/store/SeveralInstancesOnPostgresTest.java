@@ -287,4 +287,23 @@ class SeveralInstancesOnPostgresTest {
         assertThat(a.stats("prod-segment", 0).delivered()).isEqualTo(20);
         assertThat(a.stats("prod-segment", 0).batchesSent()).isEqualTo(20);
     }
+
+    @Test
+    void anAttemptThatOutlivedItsLeaseCountsForNothingOnceAnotherInstanceTookTheBatch() {
+        OutboxRepository a = outbox("instance-a");
+        OutboxRepository b = outbox("instance-b");
+        enqueue(a, 1);
+        OutboxRepository.ClaimedBatch slow = a.claimDue(1).get(0);
+        jdbc.update("UPDATE outbound_batch SET next_attempt_at = 0"); // a's lease ran out while it was still sending
+        OutboxRepository.ClaimedBatch taken = b.claimDue(1).get(0);
+
+        a.retry(slow, 0, 1_000, "late answer");
+        a.delivered(slow);
+        assertThat(jdbc.queryForObject("SELECT status FROM outbound_batch", String.class)).isEqualTo("sending");
+        b.delivered(taken);
+
+        assertThat(a.stats("prod-segment", 0).delivered()).isEqualTo(1);
+        assertThat(a.stats("prod-segment", 0).batchesSent()).isEqualTo(1);
+        assertThat(a.stats("prod-segment", 0).lastError()).isNull();
+    }
 }
