@@ -20,14 +20,15 @@ fi
 cat > "$DIR/batch.lua" <<'LUA'
 local counter = 0
 setup = function(thread) counter = counter + 1; thread:set("tid", counter) end
-init = function(args) math.randomseed(os.time() * 100 + tid) end
+local run = "0"
+init = function(args) run = args[1] or "0"; math.randomseed(os.time() * 100 + tid) end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Basic ZGVzdC1rZXktMTo="  -- dest-key-1, config/integrations.yml
 local n = 0
 request = function()
   n = n + 1
-  local prefix = tid .. "-" .. math.random(1, 1000000000) .. "-" .. n
+  local prefix = run .. "-" .. tid .. "-" .. math.random(1, 1000000000) .. "-" .. n  -- run: unique per wrk process
   local parts = {}
   for k = 1, 100 do
     parts[k] = '{"type": "track", "messageId": "' .. prefix .. '-' .. k .. '", "userId": "user-' .. prefix .. '-' .. (k % 10)
@@ -54,7 +55,8 @@ run() {
   t0=$(date +%s%N)
   local pids=()
   for port in "${ports[@]}"; do
-    wrk -t1 -c"$per" -d"${SECONDS_LOAD}s" --latency -s "$DIR/batch.lua" "http://127.0.0.1:$port" > "$DIR/$name-$port.txt" &
+    wrk -t1 -c"$per" -d"${SECONDS_LOAD}s" --latency -s "$DIR/batch.lua" "http://127.0.0.1:$port" -- "$port-$RANDOM$RANDOM" \
+      > "$DIR/$name-$port.txt" &
     pids+=($!)
   done
   wait "${pids[@]}"  # the load only: the baseline's service runs in the background too
@@ -85,14 +87,14 @@ rm -rf "$DIR/h2"
 java -Xmx512m -jar "$jar" --server.port=8090 --fme.data-dir="$DIR/h2" --fme.admin-token=bench-token > "$DIR/h2.log" 2>&1 &
 h2=$!
 for _ in $(seq 1 120); do curl -fsS http://127.0.0.1:8090/actuator/health >/dev/null 2>&1 && break; sleep 0.5; done
-wrk -t1 -c4 -d5s -s "$DIR/batch.lua" http://127.0.0.1:8090 >/dev/null  # warm-up
+wrk -t1 -c4 -d5s -s "$DIR/batch.lua" http://127.0.0.1:8090 -- "warm-$RANDOM" >/dev/null  # warm-up
 run "one instance, H2" 8090
 kill $h2; wait $h2 2>/dev/null || true
 
 # two instances on PostgreSQL and Kafka
 FME_ADMIN_TOKEN=bench-token MVN="$MVN" bash .ci/cluster.sh start
-wrk -t1 -c2 -d5s -s "$DIR/batch.lua" http://127.0.0.1:8081 >/dev/null
-wrk -t1 -c2 -d5s -s "$DIR/batch.lua" http://127.0.0.1:8082 >/dev/null
+wrk -t1 -c2 -d5s -s "$DIR/batch.lua" http://127.0.0.1:8081 -- "warm-a-$RANDOM" >/dev/null
+wrk -t1 -c2 -d5s -s "$DIR/batch.lua" http://127.0.0.1:8082 -- "warm-b-$RANDOM" >/dev/null
 run "two instances, PostgreSQL + Kafka" 8081 8082
 run "one of them alone" 8081
 bash .ci/cluster.sh stop

@@ -443,6 +443,10 @@ public final class SegmentMessageMapper {
             return null;
         }
         String text = node.asText().trim();
+        long fast = IsoTimes.epochMillis(text);
+        if (fast != IsoTimes.NOT_PLAIN) {
+            return fast;
+        }
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
         } catch (DateTimeException | ArithmeticException e) {
