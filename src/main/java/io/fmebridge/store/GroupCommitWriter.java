@@ -214,7 +214,7 @@ public class GroupCommitWriter implements AutoCloseable {
                 upsert(c, IDENTITY, changes.identities.values());
                 upsert(c, ATTRIBUTE, changes.attributes.values());
                 insertDrops(c, changes.drops);
-                ImpressionStore.insert(c, impressions);
+                ImpressionStore.insert(c, impressions, dialect);
                 if (!dialect.shared()) { // on PostgreSQL claimInDatabase wrote them
                     upsert(c, SEEN, changes.seen.values());
                 }

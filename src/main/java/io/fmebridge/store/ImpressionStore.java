@@ -16,13 +16,34 @@ final class ImpressionStore {
     private ImpressionStore() {
     }
 
-    static void insert(Connection c, List<ImpressionWrites> writes) throws SQLException {
+    private static final String COLUMNS = "environment_id, flag, identity_key, treatment, label, change_number, "
+            + "impression_time, bucketing_key, traffic_type, received_at, impression_id";
+    private static final String VALUES = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** An impression that is already stored is left as it is: each is stored once. */
+    static String insertImpression(SqlDialect dialect) {
+        return dialect == SqlDialect.POSTGRES
+                ? "INSERT INTO fme_impression (" + COLUMNS + ") " + VALUES + " ON CONFLICT (environment_id, impression_id) DO NOTHING"
+                : "MERGE INTO fme_impression (" + COLUMNS + ") KEY (environment_id, impression_id) " + VALUES;
+    }
+
+    /** 32 hex digits of SHA-256 over the impression's environment and fields. */
+    static String impressionId(Impression i) {
+        String identity = String.join("\u0000", i.environmentId(), i.flag(), i.key(), i.treatment(), Long.toString(i.time()),
+                String.valueOf(i.changeNumber()), String.valueOf(i.label()), String.valueOf(i.bucketingKey()));
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void insert(Connection c, List<ImpressionWrites> writes, SqlDialect dialect) throws SQLException {
         if (writes.isEmpty()) {
             return;
         }
-        try (PreparedStatement imp = c.prepareStatement("INSERT INTO fme_impression (environment_id, flag, identity_key, "
-                + "treatment, label, change_number, impression_time, bucketing_key, traffic_type, received_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        try (PreparedStatement imp = c.prepareStatement(insertImpression(dialect));
              PreparedStatement count = c.prepareStatement("INSERT INTO fme_impression_count (environment_id, flag, slot_time, "
                      + "total, received_at) VALUES (?, ?, ?, ?, ?)");
              PreparedStatement dead = c.prepareStatement("INSERT INTO dead_letter (source_id, message_id, message, reason, "
@@ -45,6 +66,7 @@ final class ImpressionStore {
                     imp.setString(8, cut(i.bucketingKey(), 250));
                     imp.setString(9, StoredText.of(stored.trafficType()));
                     imp.setLong(10, w.receivedAt());
+                    imp.setString(11, impressionId(i));
                     imp.addBatch();
                     anyImp = true;
                 }

@@ -205,6 +205,21 @@ class ImpressionsToSegmentTest extends SourceSideTest {
     }
 
     @Test
+    void anImpressionSentAgainIsStoredOnceAndSentWithTheSameMessageId() { // 5.1 retries; 5.2 stable messageId
+        SEGMENT.accepts("again");
+        String prefix = unique("again") + "-";
+        String body = impressions("retry_flag", 2, prefix, "rule");
+
+        assertThat(sendImpressions("again", body).status()).isEqualTo(200);
+        assertThat(sendImpressions("again", body).status()).isEqualTo(200); // an SDK's retry after a lost answer
+
+        List<JsonNode> sent = eventually(() -> SEGMENT.messages("again").stream()
+                .filter(m -> m.path("userId").asText().startsWith(prefix)).toList(), m -> m.size() >= 4, Duration.ofSeconds(10));
+        assertThat(sent.stream().map(m -> m.path("messageId").asText()).distinct()).hasSize(2);
+        assertThat(get("/api/environments/again/impressions?split=retry_flag&limit=1000").json()).hasSize(2);
+    }
+
+    @Test
     void wrongSdkKeyIs401AndAMalformedBodyIs400() { // 5.1
         assertThat(post("/api/testImpressions/bulk", impressions("f", 1, "k", "r"), "Authorization", "Bearer nope").status())
                 .isEqualTo(401);

@@ -50,7 +50,7 @@ abstract class SourceSideTest extends RunningServiceTest {
     private static Path settings() {
         wipe(Path.of("target/test-data/impressions"));
         StringBuilder yaml = new StringBuilder("environments:\n");
-        for (String env : List.of("count", "bytes", "time", "flaky", "broken", "refused", "fan", "mapping", "sdk", "big", "jmx")) {
+        for (String env : List.of("count", "bytes", "time", "flaky", "broken", "refused", "fan", "mapping", "sdk", "big", "jmx", "again")) {
             yaml.append("  - id: ").append(env).append("\n    name: Env ").append(env)
                     .append("\n    trafficTypes: [user, anonymous, account]\n    sdkKeys: [sdk-").append(env).append("]\n")
                     .append("    flagTrafficTypes: {guest_banner: anonymous}\n");
@@ -68,6 +68,7 @@ abstract class SourceSideTest extends RunningServiceTest {
         source(yaml, "sdk", "sdk", SEGMENT.base("sdk"), 100, 460000, "100ms");
         source(yaml, "big", "big", SEGMENT.base("big"), 100, 460000, "100ms");
         source(yaml, "jmx", "jmx", SEGMENT.base("jmx"), 100, 460000, "100ms");
+        source(yaml, "again", "again", SEGMENT.base("again"), 100, 460000, "100ms");
         try {
             Path file = Files.createTempFile("integrations-impressions", ".yml");
             Files.writeString(file, yaml);

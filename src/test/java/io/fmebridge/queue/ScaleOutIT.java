@@ -46,7 +46,8 @@ import io.fmebridge.store.PackagedService;
  * (fme.store=postgres, fme.queue=kafka). Load goes to both; one is killed with SIGKILL midway and
  * what it did not answer is sent again to the other, as Segment and the FME SDKs retry. Then:
  * every Segment message answered 200 is stored exactly once, with or without a messageId, and Segment (a WireMock stub)
- * received every impression answered 200 at least once, a repeat only ever with the same messageId.
+ * received every impression answered 200 at least once, a repeat only ever with the same messageId,
+ * and each impression is stored once.
  */
 class ScaleOutIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -169,6 +170,12 @@ class ScaleOutIT {
                     assertThat(idsByKey.get(prefix + i)).as("impression " + prefix + i).isNotNull().hasSize(1);
                 }
             }
+            // and each impression stored once, though some requests were sent twice
+            for (String prefix : impressions.keySet()) {
+                for (int i = 0; i < IMPRESSIONS_PER_REQUEST; i++) {
+                    assertThat(storedImpressions(portB, prefix + i)).as("impression " + prefix + i + " stored").isEqualTo(1);
+                }
+            }
             long messagesSent = idsByKey.size();
             long repeats = segment.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/scale/v1/batch"))).stream()
                     .mapToLong(r -> batchOf(r).size()).sum() - messagesSent;
@@ -230,6 +237,17 @@ class ScaleOutIT {
                 ids.add(event.path("messageId").isTextual() ? event.get("messageId").asText() : "");
             }
             return ids;
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private int storedImpressions(int port, String key) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/api/environments/test/impressions?limit=100&key=" + key)).header("Authorization", "Bearer " + TOKEN).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body()).size();
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
