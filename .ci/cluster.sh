@@ -51,10 +51,11 @@ start() {
       log "instance on $port is running already"
       continue
     fi
+    # secrets through the environment, not the command line that ps shows
+    FME_ADMINTOKEN="$token" SPRING_DATASOURCE_PASSWORD="${FME_PG_PASSWORD:-fme}" \
     java -Xmx512m -jar "$(jar)" --server.port="$port" --fme.data-dir="$DIR/data-$port" \
-      --fme.integrations-file="${FME_INTEGRATIONS_FILE:-config/integrations.yml}" --fme.admin-token="$token" \
-      --fme.store=postgres --spring.datasource.url="$PG_URL" \
-      --spring.datasource.username="${FME_PG_USER:-fme}" --spring.datasource.password="${FME_PG_PASSWORD:-fme}" \
+      --fme.integrations-file="${FME_INTEGRATIONS_FILE:-config/integrations.yml}" \
+      --fme.store=postgres --spring.datasource.url="$PG_URL" --spring.datasource.username="${FME_PG_USER:-fme}" \
       --fme.queue=kafka --fme.kafka.brokers="127.0.0.1:${FME_KAFKA_PORT:-59092}" --fme.instance-id="instance-$name" \
       > "$DIR/$port.log" 2>&1 &
     echo $! > "$DIR/$port.pid"

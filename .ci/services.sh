@@ -66,16 +66,19 @@ pg_install() {
   if pg_bin >/dev/null; then
     return
   fi
-  [ "$(id -u)" = 0 ] || die "PostgreSQL is not installed; as root: apt-get install -y postgresql"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || die "PostgreSQL is not installed; as root: apt-get install -y postgresql"
+    sudo="sudo"
+  fi
   log "installing PostgreSQL from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq postgresql >/dev/null
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   # The package may start its own cluster on 5432; this script runs its own instead.
   local ver
   ver=$(basename "$(dirname "$(pg_bin)")")
   if command -v pg_ctlcluster >/dev/null; then
-    pg_ctlcluster "$ver" main stop 2>/dev/null || true
+    $sudo pg_ctlcluster "$ver" main stop 2>/dev/null || true
   fi
   log "installed PostgreSQL $ver ($(elapsed))"
 }
