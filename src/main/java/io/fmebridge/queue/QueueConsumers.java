@@ -16,6 +16,7 @@ import org.springframework.context.SmartLifecycle;
 public final class QueueConsumers implements SmartLifecycle {
     private final KafkaSettings settings;
     private final io.fmebridge.store.ConsumerPositions positions;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
     private final ObjectProvider<CamelContext> camelProvider;
     private volatile CamelContext camel;
     private final List<TopicConsumer> consumers = new ArrayList<>();
@@ -29,9 +30,11 @@ public final class QueueConsumers implements SmartLifecycle {
      * Camel through a provider: a lifecycle bean that depends on the CamelContext directly would
      * have Spring start Camel early, before its routes are added.
      */
-    public QueueConsumers(KafkaSettings settings, io.fmebridge.store.ConsumerPositions positions, ObjectProvider<CamelContext> camel,
+    public QueueConsumers(KafkaSettings settings, io.fmebridge.store.ConsumerPositions positions,
+                          io.micrometer.core.instrument.MeterRegistry metrics, ObjectProvider<CamelContext> camel,
                           boolean destinationSide, boolean sourceSide) {
         this.settings = settings;
+        this.metrics = metrics;
         this.positions = positions;
         this.camelProvider = camel;
         this.destinationSide = destinationSide;
@@ -63,11 +66,11 @@ public final class QueueConsumers implements SmartLifecycle {
         for (int i = 0; i < settings.consumers(); i++) {
             if (destinationSide) {
                 add("store-" + i, new TopicConsumer(settings.brokers(), settings.storeGroup(), settings.segmentTopic(), storing,
-                        positions, poll -> template.get().sendBody("direct:segment-records", poll)));
+                        positions, metrics, poll -> template.get().sendBody("direct:segment-records", poll)));
             }
             if (sourceSide) {
                 add("batcher-" + i, new TopicConsumer(settings.brokers(), settings.batcherGroup(), settings.impressionsTopic(),
-                        gathering, positions, poll -> template.get().sendBody("direct:impressions-records", poll)));
+                        gathering, positions, metrics, poll -> template.get().sendBody("direct:impressions-records", poll)));
             }
         }
     }

@@ -40,10 +40,10 @@ public class QueueWiring {
     }
 
     @Bean
-    QueueConsumers queueConsumers(KafkaSettings settings, JdbcTemplate jdbc,
+    QueueConsumers queueConsumers(KafkaSettings settings, JdbcTemplate jdbc, io.micrometer.core.instrument.MeterRegistry metrics,
                                   org.springframework.beans.factory.ObjectProvider<CamelContext> camel,
                                   @Value("${fme.flows.destination:true}") boolean destinationSide,
                                   @Value("${fme.flows.source:true}") boolean sourceSide) {
-        return new QueueConsumers(settings, new ConsumerPositions(jdbc), camel, destinationSide, sourceSide);
+        return new QueueConsumers(settings, new ConsumerPositions(jdbc), metrics, camel, destinationSide, sourceSide);
     }
 }

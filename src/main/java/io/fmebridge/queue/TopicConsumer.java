@@ -44,11 +44,14 @@ public final class TopicConsumer implements Runnable {
     private final Map<String, Object> config;
     private final ConsumerPositions positions;
     private final Consumer<Poll> handler;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
     private volatile boolean running = true;
     private String lastFailure;
 
+    /** @param metrics where the consumer's lag and failures are shown ({@code /actuator/prometheus}); may be null */
     public TopicConsumer(String brokers, String group, String topic, Map<String, Object> extraConfig, ConsumerPositions positions,
-                         Consumer<Poll> handler) {
+                         io.micrometer.core.instrument.MeterRegistry metrics, Consumer<Poll> handler) {
+        this.metrics = metrics;
         this.group = group;
         this.topic = topic;
         this.positions = positions;
@@ -73,15 +76,16 @@ public final class TopicConsumer implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 log.error("Consumer of {} failed; starting it again", topic, e);
                 pause();
             }
         }
     }
 
-    private void consume() throws InterruptedException {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+    private void consume() throws Exception {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+             AutoCloseable measured = measure(c)) {
             c.subscribe(List.of(topic));
             int failures = 0;
             // stop() only asks: the loop ends after the current poll and its commit (at most POLL later)
@@ -94,6 +98,7 @@ public final class TopicConsumer implements Runnable {
                 polled.forEach(records::add);
                 if (!store(records, failures)) {
                     failures++;
+                    count("fme.queue.failed.polls");
                     if (failures == 1 || failures % 30 == 0) {
                         log.warn("Could not store {} records of {} ({} tries so far; {}); trying again", records.size(), topic,
                                 failures, lastFailure);
@@ -144,6 +149,7 @@ public final class TopicConsumer implements Runnable {
         }
         for (ConsumerRecord<String, byte[]> r : failed) {
             String value = r.value() == null ? "null" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
+            count("fme.queue.passed.over");
             log.error("Passed over a record of {} that could not be stored after {} tries: partition={} offset={} key={} value={}",
                     topic, TRIES + 1, r.partition(), r.offset(), r.key(), value.length() > 40_000 ? value.substring(0, 40_000) : value);
         }
@@ -174,6 +180,24 @@ public final class TopicConsumer implements Runnable {
         } catch (RuntimeException e) {
             lastFailure = e.getCause() != null ? e.getCause().toString() : e.toString();
             return false;
+        }
+    }
+
+    /** Kafka's own consumer metrics (records-lag-max and the like), tagged with the client id. */
+    @SuppressWarnings("deprecation") // the binder's replacement needs a newer Micrometer than Spring Boot 3.5 brings
+    private AutoCloseable measure(KafkaConsumer<String, byte[]> c) {
+        if (metrics == null) {
+            return () -> { };
+        }
+        io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics bound =
+                new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(c);
+        bound.bindTo(metrics);
+        return bound::close;
+    }
+
+    private void count(String name) {
+        if (metrics != null) {
+            metrics.counter(name, "topic", topic, "group", group).increment();
         }
     }
 

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
         "fme.kafka.consumers=1",
         "fme.kafka.gather-time=100ms",
         "fme.delivery.poll-interval=50",
+        "management.prometheus.metrics.export.enabled=true",
 })
 class KafkaQueueEndToEndTest extends RunningServiceTest {
     static final String DATA_DIR = "target/test-data/kafka";
@@ -75,6 +76,8 @@ class KafkaQueueEndToEndTest extends RunningServiceTest {
         JsonNode drops = eventually(() -> get("/api/destinations/web/dropped?limit=1000").json(),
                 d -> anyMessageId(d, user + "-3"), Duration.ofSeconds(20));
         assertThat(drops.toString()).contains("missing_event_type_id");
+        // the consumers' lag, for sizing (docs/scaling.md)
+        assertThat(getWithout("/actuator/prometheus").body()).contains("kafka_consumer_fetch_manager_records_lag_max");
     }
 
     @Test

@@ -41,6 +41,7 @@ import io.fmebridge.store.ConsumerPositions;
 class TopicConsumerTest {
     private final String topic = "consumer-test-" + UUID.randomUUID();
     private final List<String> stored = Collections.synchronizedList(new ArrayList<>());
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     private DriverManagerDataSource dataSource;
     private ConsumerPositions positions;
     private TopicConsumer consumer;
@@ -91,6 +92,7 @@ class TopicConsumerTest {
         assertThat(eventually(() -> stored.size() >= 4)).isTrue();
         Thread.sleep(500);
         assertThat(stored).containsExactly("r0", "r1", "r3", "r4");
+        assertThat(metrics.counter("fme.queue.passed.over", "topic", topic, "group", "g").count()).isEqualTo(1);
     }
 
     @Test
@@ -106,6 +108,8 @@ class TopicConsumerTest {
         });
         Thread.sleep(6_000); // long enough for the record-by-record tries
         assertThat(stored).isEmpty();
+        assertThat(metrics.counter("fme.queue.failed.polls", "topic", topic, "group", "g").count()).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.counter("fme.queue.passed.over", "topic", topic, "group", "g").count()).isZero();
         down.set(false);
 
         assertThat(eventually(() -> stored.size() >= 3)).isTrue();
@@ -114,7 +118,7 @@ class TopicConsumerTest {
     }
 
     private void consume(Consumer<Poll> handler) {
-        consumer = new TopicConsumer(KafkaAvailable.BROKERS, "g", topic, Map.of(), positions, handler);
+        consumer = new TopicConsumer(KafkaAvailable.BROKERS, "g", topic, Map.of(), positions, metrics, handler);
         thread = new Thread(consumer, "test-consumer");
         thread.start();
     }
