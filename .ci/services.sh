@@ -16,7 +16,7 @@
 #   FME_KAFKA_PORT [59092]  FME_KAFKA_CONTROLLER_PORT [59093]  FME_KAFKA_VERSION [3.9.1]
 #   FME_KAFKA_HEAP [-Xms256m -Xmx512m]  FME_KAFKA_PARTITIONS [6, for topics created without a count]
 #   FME_SERVICES_DIR [target/services]: Kafka's data and logs
-#   MVN [mvn]: how Maven is run to fetch the Kafka jars (e.g. MVN="flock /tmp/maven.lock mvn")
+#   MVN [mvn]: how Maven is run to fetch the Kafka jars (e.g. MVN="mvn -o" to stay offline)
 #
 # Tests reach them at jdbc:postgresql://127.0.0.1:55432/fme_test (fme/fme) and 127.0.0.1:59092.
 set -euo pipefail
