@@ -1,5 +1,5 @@
--- An impression is stored once: one that arrives again (an SDK's or FME's retry after an answer
--- that got lost, or a request sent again to another instance) finds its row by this id, a hash of
--- its environment and fields. Rows stored before this column existed have none.
+-- Each stored impression carries an id: its time, then a hash of its environment and fields. On
+-- PostgreSQL, the store of several instances, it is unique per environment
+-- (db/vendor/postgresql/V6_1), so an impression sent again to another instance is stored once.
+-- Rows stored before this column existed have none.
 ALTER TABLE fme_impression ADD COLUMN impression_id VARCHAR(64);
-CREATE UNIQUE INDEX fme_impression_once ON fme_impression (environment_id, impression_id);

@@ -180,5 +180,14 @@ class PostgresEndToEndTest extends RunningServiceTest {
         assertThat(stats.path("delivered").asLong()).isGreaterThanOrEqualTo(2);
         assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM fme_impression WHERE identity_key LIKE ?",
                 Long.class, key + "%")).isEqualTo(2);
+
+        // sent again (a retry, or to another instance): stored once, sent with the same messageIds
+        assertThat(post("/api/testImpressions/bulk", body, "Authorization", "Bearer sdk-key-test-1").status()).isEqualTo(200);
+        eventually(() -> segment.messages("pg").stream().filter(m -> m.path("userId").asText().startsWith(key)).toList(),
+                m -> m.size() >= 4, Duration.ofSeconds(15));
+        assertThat(segment.messages("pg").stream().filter(m -> m.path("userId").asText().startsWith(key))
+                .map(m -> m.path("messageId").asText()).distinct()).hasSize(2);
+        assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM fme_impression WHERE identity_key LIKE ?",
+                Long.class, key + "%")).isEqualTo(2);
     }
 }
