@@ -1,6 +1,5 @@
 package io.fmebridge.queue;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -31,8 +30,6 @@ public final class ImpressionQueue {
     }
 
     public List<GatheredBatch> batches(Poll poll) {
-        List<byte[]> values = new ArrayList<>(poll.records().size());
-        poll.records().forEach(r -> values.add(r.value()));
-        return records.toBatches(values, problem -> log.warn("Skipped a queued record: {}", problem));
+        return records.toBatches(poll.values(), problem -> log.warn("Skipped a queued record: {}", problem));
     }
 }

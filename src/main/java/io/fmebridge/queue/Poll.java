@@ -11,4 +11,9 @@ import io.fmebridge.store.ConsumerPositions;
  * partitions are stored, which the route's transaction moves on.
  */
 public record Poll(List<ConsumerRecord<String, byte[]>> records, ConsumerPositions.Advance advance) {
+
+    /** The records' values, in order. */
+    public List<byte[]> values() {
+        return records.stream().map(ConsumerRecord::value).toList();
+    }
 }

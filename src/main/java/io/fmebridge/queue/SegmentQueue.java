@@ -1,6 +1,5 @@
 package io.fmebridge.queue;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -34,9 +33,7 @@ public final class SegmentQueue {
     }
 
     public List<IngestRequest> requests(Poll poll) {
-        List<byte[]> values = new ArrayList<>(poll.records().size());
-        poll.records().forEach(r -> values.add(r.value()));
-        return records.toRequests(values, settings.current(), problem -> log.warn("Skipped a queued message: {}", problem));
+        return records.toRequests(poll.values(), settings.current(), problem -> log.warn("Skipped a queued message: {}", problem));
     }
 
     /** The poll's write set (none when nothing of it maps to a write), with the poll's positions to move on. */

@@ -104,6 +104,20 @@ class ScaleOutIT {
         Set<String> batchesAnswered = ConcurrentHashMap.newKeySet();
         Map<String, String> impressions = new ConcurrentHashMap<>(); // prefix of the request's keys -> body
         Set<String> impressionsAnswered = ConcurrentHashMap.newKeySet();
+        // the same batches to both instances at once, as a Segment retry to another instance would:
+        // stored once, whichever instance's consumer gets there first (the shared duplicate check)
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        for (int i = 0; i < 10; i++) {
+            String key = "scale-both-" + UUID.randomUUID();
+            String body = batch(key, false); // a message without messageId sent twice is two messages
+            batches.put(key, body);
+            var toA = both.submit(() -> send(portA, "/v1/batch", body, AUTH));
+            var toB = both.submit(() -> send(portB, "/v1/batch", body, AUTH));
+            assertThat(toA.get()).isEqualTo(200);
+            assertThat(toB.get()).isEqualTo(200);
+            batchesAnswered.add(key);
+        }
+        both.shutdown();
         AtomicBoolean sending = new AtomicBoolean(true);
         AtomicInteger turn = new AtomicInteger();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
@@ -128,7 +142,7 @@ class ScaleOutIT {
                     return null;
                 });
             }
-            waitUntil(() -> batchesAnswered.size() >= 120, Duration.ofSeconds(60));
+            waitUntil(() -> batchesAnswered.size() >= 130, Duration.ofSeconds(60));
             a.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
             a.waitFor(10, TimeUnit.SECONDS);
             int atKill = batchesAnswered.size();
@@ -158,7 +172,7 @@ class ScaleOutIT {
                         Duration.ofSeconds(90));
                 assertThat(ids).as("batch " + key).hasSize(MESSAGES_PER_BATCH);
                 assertThat(ids.stream().filter(id -> !id.isEmpty()).distinct().count()).as("batch " + key)
-                        .isEqualTo(MESSAGES_PER_BATCH - MESSAGES_PER_BATCH / 4);
+                        .isEqualTo(key.startsWith("scale-both-") ? MESSAGES_PER_BATCH : MESSAGES_PER_BATCH - MESSAGES_PER_BATCH / 4);
             }
             // every impression reached Segment; a repeat only ever with the same messageId (a batch the
             // killed instance was sending is sent again once its lease runs out)
@@ -192,11 +206,15 @@ class ScaleOutIT {
     }
 
     private static String batch(String key) {
+        return batch(key, true);
+    }
+
+    private static String batch(String key, boolean someWithoutMessageId) {
         StringBuilder body = new StringBuilder("{\"batch\": [");
         for (int i = 0; i < MESSAGES_PER_BATCH; i++) {
             body.append(i == 0 ? "" : ",").append("{\"type\": \"track\", \"event\": \"e").append(i % 3)
                     .append("\", \"userId\": \"").append(key).append('"');
-            if (i % 4 != 3) { // every fourth without messageId: read again, only the stored positions can tell
+            if (!someWithoutMessageId || i % 4 != 3) { // every fourth without messageId: read again, only the stored positions can tell
                 body.append(", \"messageId\": \"").append(key).append('-').append(i).append('"');
             }
             body.append(", \"properties\": {\"revenue\": ").append(i).append("}}");
