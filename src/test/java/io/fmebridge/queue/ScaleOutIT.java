@@ -45,7 +45,8 @@ import io.fmebridge.store.PackagedService;
  * Two instances of the packaged service on one PostgreSQL database and one Kafka broker
  * (fme.store=postgres, fme.queue=kafka). Load goes to both; one is killed with SIGKILL midway and
  * what it did not answer is sent again to the other, as Segment and the FME SDKs retry. Then:
- * every Segment message answered 200 is stored exactly once, with or without a messageId, and Segment (a WireMock stub)
+ * every Segment message answered 200 is stored exactly once, with or without a messageId (a batch sent again after
+ * no answer: its messages without messageId once or twice), and Segment (a WireMock stub)
  * received every impression answered 200 at least once, a repeat only ever with the same messageId,
  * and each impression is stored once.
  */
@@ -156,9 +157,12 @@ class ScaleOutIT {
                 + "one killed midway%n", batchesAnswered.size(), batches.size(), impressionsAnswered.size(), impressions.size());
         try {
             // what got no answer is sent again to the instance still running, as the senders would
+            Set<String> sentAgain = new HashSet<>();
+            int storedTwiceWithoutId = 0;
             for (Map.Entry<String, String> batch : batches.entrySet()) {
                 if (!batchesAnswered.contains(batch.getKey())) {
                     assertThat(send(portB, "/v1/batch", batch.getValue(), AUTH)).isEqualTo(200);
+                    sentAgain.add(batch.getKey());
                 }
             }
             for (Map.Entry<String, String> bulk : impressions.entrySet()) {
@@ -166,14 +170,26 @@ class ScaleOutIT {
                     assertThat(send(portB, "/api/testImpressions/bulk", bulk.getValue(), "Bearer sdk-key-test-1")).isEqualTo(200);
                 }
             }
-            // every message stored exactly once, whichever instance took it in and stored it
+            // every message answered 200 stored exactly once, whichever instance took it in and stored it
             for (String key : batches.keySet()) {
                 List<String> ids = eventually(() -> storedMessageIds(portB, key), l -> l.size() >= MESSAGES_PER_BATCH,
                         Duration.ofSeconds(90));
-                assertThat(ids).as("batch " + key).hasSize(MESSAGES_PER_BATCH);
-                assertThat(ids.stream().filter(id -> !id.isEmpty()).distinct().count()).as("batch " + key)
-                        .isEqualTo(key.startsWith("scale-both-") ? MESSAGES_PER_BATCH : MESSAGES_PER_BATCH - MESSAGES_PER_BATCH / 4);
+                int withId = key.startsWith("scale-both-") ? MESSAGES_PER_BATCH : MESSAGES_PER_BATCH - MESSAGES_PER_BATCH / 4;
+                List<String> stored = ids.stream().filter(id -> !id.isEmpty()).toList();
+                assertThat(stored).as("batch " + key).hasSize(withId).doesNotHaveDuplicates();
+                long withoutId = ids.size() - stored.size();
+                if (sentAgain.contains(key)) {
+                    // the killed instance may have put the batch into Kafka without answering: sent again,
+                    // a message without messageId can't be told from its first copy (a known limit)
+                    assertThat(withoutId).as("batch " + key + ", sent again").isBetween(
+                            (long) MESSAGES_PER_BATCH - withId, 2L * (MESSAGES_PER_BATCH - withId));
+                    storedTwiceWithoutId += withoutId > MESSAGES_PER_BATCH - withId ? 1 : 0;
+                } else {
+                    assertThat(withoutId).as("batch " + key).isEqualTo(MESSAGES_PER_BATCH - withId);
+                }
             }
+            System.out.printf("Scale-out test: %d batches sent again, %d of them already in Kafka (messages without messageId twice)%n",
+                    sentAgain.size(), storedTwiceWithoutId);
             // every impression reached Segment; a repeat only ever with the same messageId (a batch the
             // killed instance was sending is sent again once its lease runs out)
             Map<String, Set<String>> idsByKey = eventually(() -> sentToSegment(segment),
