@@ -87,6 +87,6 @@ public class Wiring {
                 properties.ingest().retryAfterSeconds(), flush, written -> {
                     metrics.committed(written);
                     commitLog.committed(written);
-                });
+                }, metrics::storeCommitted);
     }
 }

@@ -65,15 +65,26 @@ public class GroupCommitWriter implements AutoCloseable {
     private final int retryAfterSeconds;
     private final String flushStatement;
     private final java.util.function.Consumer<WriteSet> onCommitted;
+    private final java.util.function.Consumer<GroupTiming> onTimed;
     private final Thread writer;
     private volatile boolean running = true;
 
     private record Pending(WriteSet writeSet, SeenMessages.Claims claims, CompletableFuture<Void> done) {
     }
 
+    /**
+     * One group commit: how many requests it answered, how long its transaction took to write and
+     * commit, and how long the flush to disk took after it. The writer is the one thread every
+     * request waits for, so its busy time tells whether the store is what limits the service.
+     */
+    public record GroupTiming(int requests, long writeNanos, long flushNanos) {
+    }
+
     public GroupCommitWriter(DataSource dataSource, SqlDialect dialect, SeenMessages seenMessages, int queueCapacity,
-                             int retryAfterSeconds, String flushStatement, java.util.function.Consumer<WriteSet> onCommitted) {
+                             int retryAfterSeconds, String flushStatement, java.util.function.Consumer<WriteSet> onCommitted,
+                             java.util.function.Consumer<GroupTiming> onTimed) {
         this.dataSource = dataSource;
+        this.onTimed = onTimed;
         this.dialect = dialect;
         this.flushStatement = flushStatement;
         this.onCommitted = onCommitted;
@@ -148,8 +159,11 @@ public class GroupCommitWriter implements AutoCloseable {
 
     private void write(List<Pending> group) {
         try {
+            long began = System.nanoTime();
             List<Pending> committed = commitGroup(group);
+            long written = System.nanoTime();
             flush();
+            onTimed.accept(new GroupTiming(committed.size(), written - began, System.nanoTime() - written));
             // logged and counted before anyone is answered: a client that got its 200 finds its drops
             committed.forEach(p -> onCommitted.accept(p.writeSet()));
             committed.forEach(p -> p.done().complete(null));

@@ -71,7 +71,7 @@ final class Benchmark {
 
     /** One inbound load on one target. */
     record Inbound(String kind, String target, int senders, Load.Outcome outcome, long stored, boolean verified,
-                   long peakHeap, long peakRss) {
+                   long peakHeap, long peakRss, StoreWriter writer) {
     }
 
     /** One outbound run: impressions through the service, or tracks through analytics-java. */
@@ -165,6 +165,8 @@ final class Benchmark {
 
     private Inbound inbound(String kind, Target target, String path, String auth, int senders) throws Exception {
         long before = stored(target);
+        StoreWriter.Reading writerBefore = target.prometheus() == null ? null
+                : StoreWriter.Reading.of(Processes.get(target.prometheus(), null));
         Load.Outcome outcome;
         try (MemoryProbe memory = new MemoryProbe(target.pid(), target.prometheus())) {
             int messages = kind.equals("batch") ? BATCH_MESSAGES : 1;
@@ -176,17 +178,24 @@ final class Benchmark {
                         p[1] / p[0], p[2] / p[0], "", "", mb(memory.heap()), mb(memory.rss()));
                 return null;
             });
+            StoreWriter writer = writerBefore == null ? null
+                    : StoreWriter.between(writerBefore, StoreWriter.Reading.of(Processes.get(target.prometheus(), null)));
             long stored = stored(target) - before;
             // every message answered 200 is stored (service: counted by its stats; naive: rows)
             boolean verified = stored == outcome.okMessagesTotal() && outcome.okMessagesTotal() > 0;
             Inbound result = new Inbound(kind, target.name(), senders, outcome, stored, verified,
-                    memory.peakHeap(), memory.peakRss());
+                    memory.peakHeap(), memory.peakRss(), writer);
             System.out.printf("%-8s %-8s %7d %6.0f %9.0f %11.0f %9.1f %9.1f %8s %8s%s%n", kind, target.name(), senders,
                     outcome.windowSeconds(), outcome.requestsPerSecond(), outcome.messagesPerSecond(), outcome.p50Millis(),
                     outcome.p99Millis(), target.prometheus() == null ? "-" : mb(memory.peakHeap()), mb(memory.peakRss()),
                     (verified ? "" : "  NOT VERIFIED: " + stored + " stored of " + outcome.okMessagesTotal() + " answered")
                             + (outcome.statuses().keySet().stream().anyMatch(s -> s != 200) || outcome.ioErrors() > 0
                             ? "  answers " + outcome.statuses() + " io errors " + outcome.ioErrors() : ""));
+            if (writer != null) {
+                System.out.printf("%-8s %-8s %7d   store writer busy %.0f%%, %.1f requests a commit, write %.1f ms + flush %.1f ms%n",
+                        kind, target.name(), senders, writer.busy() * 100, writer.requestsPerCommit(), writer.writeMillisPerCommit(),
+                        writer.flushMillisPerCommit());
+            }
             return result;
         }
     }

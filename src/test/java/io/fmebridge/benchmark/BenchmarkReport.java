@@ -104,6 +104,8 @@ final class BenchmarkReport {
                     .append(o.verified() ? "yes" : "NO: " + o.delivered() + " delivered").append(" |\n");
         }
 
+        writerTable(md, r);
+
         md.append("\n## Memory of the service\n\n")
                 .append("Peak heap in use (`jvm_memory_used_bytes{area=\"heap\"}` from `/actuator/prometheus`, every 0.5 s) and ")
                 .append("peak resident set (`VmRSS` from `/proc/<pid>/status`, every 0.25 s) while each scenario ran; the ")
@@ -137,6 +139,32 @@ final class BenchmarkReport {
                 .append("smoke mode (`BenchmarkIT`), which writes under `target/benchmark/` only and asserts no timings.\n");
         changes.ifPresent(text -> md.append('\n').append(text.strip()).append('\n'));
         return md.toString();
+    }
+
+    /** The store's writer in each inbound scenario of the service: how busy, how large its groups, where its time went. */
+    private static void writerTable(StringBuilder md, Results r) {
+        md.append("\n## The store's writer\n\n")
+                .append("Every answer 200 waits for one thread, the store's writer: it writes the requests waiting at that moment ")
+                .append("in one transaction, commits it, then flushes the store to disk (`CHECKPOINT SYNC`), and only then are ")
+                .append("they answered (group commit). From `fme_store_commit_seconds` and `fme_store_commit_requests` in ")
+                .append("`/actuator/prometheus`, read before and after each scenario (its warm-up included). A writer busy nearly ")
+                .append("all the time means the store is what limits the service; well below that, the work before it (HTTP, ")
+                .append("parsing, mapping) does.\n\n")
+                .append("| scenario | senders | writer busy | commits/s | requests a commit | messages a commit | write ms a commit ")
+                .append("| flush ms a commit | write µs a message |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Inbound i : r.inbound()) {
+            StoreWriter w = i.writer();
+            if (w == null || w.commits() == 0) {
+                continue;
+            }
+            int perRequest = i.kind().equals("batch") ? Benchmark.BATCH_MESSAGES : 1;
+            md.append("| inbound ").append(i.kind()).append(" | ").append(i.senders()).append(" | ")
+                    .append(fmt("%.0f%%", w.busy() * 100)).append(" | ").append(fmt("%,.0f", w.commits() / w.elapsedSeconds()))
+                    .append(" | ").append(fmt("%.1f", w.requestsPerCommit())).append(" | ")
+                    .append(fmt("%,.0f", w.requestsPerCommit() * perRequest)).append(" | ")
+                    .append(fmt("%.1f", w.writeMillisPerCommit())).append(" | ").append(fmt("%.1f", w.flushMillisPerCommit()))
+                    .append(" | ").append(fmt("%.0f", w.writeSeconds() * 1e6 / (w.requests() * perRequest))).append(" |\n");
+        }
     }
 
     private static void inboundTable(StringBuilder md, Results r, String kind, String unit, ToDoubleFunction<Inbound> rate) {

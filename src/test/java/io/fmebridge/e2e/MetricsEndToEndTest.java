@@ -30,6 +30,11 @@ class MetricsEndToEndTest extends RunningServiceTest {
         return total;
     }
 
+    private double metricWithoutLabels(String text, String name) {
+        Matcher value = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
     @Test
     void prometheusCountsWhatTheDestinationTookIn() {
         String before = getWithout("/actuator/prometheus").body();
@@ -51,6 +56,15 @@ class MetricsEndToEndTest extends RunningServiceTest {
                 - metric(before, "fme_destination_messages_total", dest, "outcome=\"duplicate\"")).isEqualTo(1);
         assertThat(metric(after, "fme_destination_dropped_total", dest, "reason=\"missing_event_type_id\"")
                 - metric(before, "fme_destination_dropped_total", dest, "reason=\"missing_event_type_id\"")).isEqualTo(1);
+        // the store's writer: at least one more group commit, each timed in its two steps, and the requests it answered
+        assertThat(metric(after, "fme_store_commit_seconds_count", "step=\"write\"")
+                - metric(before, "fme_store_commit_seconds_count", "step=\"write\"")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(after, "fme_store_commit_seconds_count", "step=\"flush\"")
+                - metric(before, "fme_store_commit_seconds_count", "step=\"flush\"")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(after, "fme_store_commit_seconds_sum", "step=\"write\"")
+                - metric(before, "fme_store_commit_seconds_sum", "step=\"write\"")).isGreaterThan(0);
+        assertThat(metricWithoutLabels(after, "fme_store_commit_requests_sum")
+                - metricWithoutLabels(before, "fme_store_commit_requests_sum")).isGreaterThanOrEqualTo(1);
         // the routes' timings
         assertThat(after).containsPattern("(?m)^camel_\\w*route\\w*\\{.*routeId=\"segment-ingest\"");
         assertThat(after).as("exchange counts per route").containsPattern("(?m)^camel_exchanges_total\\{.*routeId=\"segment-ingest\"");

@@ -79,7 +79,7 @@ class SeveralInstancesOnPostgresTest {
 
     private GroupCommitWriter instance() {
         GroupCommitWriter writer = new GroupCommitWriter(postgres, SqlDialect.POSTGRES,
-                new SeenMessages(jdbc, Duration.ofHours(24), 2), 4096, 2, null, written -> { });
+                new SeenMessages(jdbc, Duration.ofHours(24), 2), 4096, 2, null, written -> { }, timing -> { });
         writers.add(writer);
         return writer;
     }
