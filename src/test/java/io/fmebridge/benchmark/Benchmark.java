@@ -71,7 +71,11 @@ final class Benchmark {
 
     /** One inbound load on one target. */
     record Inbound(String kind, String target, int senders, Load.Outcome outcome, long stored, boolean verified,
-                   long peakHeap, long peakRss, StoreWriter writer) {
+                   long peakHeap, long peakRss, StoreWriter writer, long writtenBytes) {
+        /** Bytes written to disk per message answered 200 (the data, its indexes and what the store rewrites), or -1. */
+        double writtenPerMessage() {
+            return writtenBytes < 0 || outcome.okMessagesTotal() == 0 ? -1 : (double) writtenBytes / outcome.okMessagesTotal();
+        }
     }
 
     /** One outbound run: impressions through the service, or tracks through analytics-java. */
@@ -165,6 +169,7 @@ final class Benchmark {
 
     private Inbound inbound(String kind, Target target, String path, String auth, int senders) throws Exception {
         long before = stored(target);
+        long writtenBefore = Processes.writtenBytes(target.pid());
         StoreWriter.Reading writerBefore = target.prometheus() == null ? null
                 : StoreWriter.Reading.of(Processes.get(target.prometheus(), null));
         Load.Outcome outcome;
@@ -180,11 +185,13 @@ final class Benchmark {
             });
             StoreWriter writer = writerBefore == null ? null
                     : StoreWriter.between(writerBefore, StoreWriter.Reading.of(Processes.get(target.prometheus(), null)));
+            long writtenAfter = Processes.writtenBytes(target.pid());
             long stored = stored(target) - before;
             // every message answered 200 is stored (service: counted by its stats; naive: rows)
             boolean verified = stored == outcome.okMessagesTotal() && outcome.okMessagesTotal() > 0;
             Inbound result = new Inbound(kind, target.name(), senders, outcome, stored, verified,
-                    memory.peakHeap(), memory.peakRss(), writer);
+                    memory.peakHeap(), memory.peakRss(), writer,
+                    writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore);
             System.out.printf("%-8s %-8s %7d %6.0f %9.0f %11.0f %9.1f %9.1f %8s %8s%s%n", kind, target.name(), senders,
                     outcome.windowSeconds(), outcome.requestsPerSecond(), outcome.messagesPerSecond(), outcome.p50Millis(),
                     outcome.p99Millis(), target.prometheus() == null ? "-" : mb(memory.peakHeap()), mb(memory.peakRss()),

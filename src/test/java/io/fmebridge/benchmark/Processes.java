@@ -119,6 +119,20 @@ final class Processes {
         }
     }
 
+    /** Bytes the process has caused to be written to storage ({@code write_bytes} of /proc/<pid>/io), or -1. */
+    static long writtenBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+                if (line.startsWith("write_bytes:")) {
+                    return Long.parseLong(line.substring("write_bytes:".length()).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not readable here: the figure is left out
+        }
+        return -1;
+    }
+
     private static long kb(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
     }
