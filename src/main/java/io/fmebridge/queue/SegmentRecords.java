@@ -3,10 +3,8 @@ package io.fmebridge.queue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,12 +60,22 @@ public final class SegmentRecords {
 
     /**
      * {@code <destinationId>/<the key the message updates>}: the field the destination takes as FME
-     * key ({@code identity}, userId or anonymousId), else the other one; for a group call its
-     * groupId; else the messageId. One FME identity's updates thus stay in one partition, in order.
+     * key ({@code identity}, userId or anonymousId), else the other one; for a group call the first
+     * key of {@code traits.split}, which it updates, else its groupId; else the messageId. One FME
+     * identity's updates thus stay in one partition, in order.
      */
     static String key(Destination destination, SegmentMessage m) {
         String who = null;
-        if (m.json() != null) {
+        JsonNode split = m.json() == null ? null : m.json().at("/traits/split");
+        if ("group".equals(m.type()) && split != null && split.isObject()) {
+            for (JsonNode v : split) {
+                if (v.isValueNode() && !v.isNull() && !v.asText().isEmpty()) {
+                    who = v.asText();
+                    break;
+                }
+            }
+        }
+        if (who == null && m.json() != null) {
             boolean anonymousFirst = destination.identity() == Destination.Identity.anonymousId;
             String[] fields = "group".equals(m.type()) ? new String[] {"groupId"}
                     : anonymousFirst ? new String[] {"anonymousId", "userId"} : new String[] {"userId", "anonymousId"};
@@ -86,12 +94,15 @@ public final class SegmentRecords {
     }
 
     /**
-     * Records of one poll back into requests: the messages of one destination that arrived at the
-     * same moment share a context, as they did when they were received. A record of a destination
-     * that no longer exists is reported to {@code orphaned} and left out: it has nowhere to go.
+     * Records of one poll back into requests, in the poll's order: records next to each other of one
+     * destination that arrived at the same moment share a context, as they did when they were
+     * received. Only neighbours are joined, so that no message is stored before one read ahead of
+     * it (one identity's updates are in one partition, in order; the last one stored wins). A record
+     * of a destination that no longer exists is reported to {@code orphaned} and left out: it has
+     * nowhere to go.
      */
     public List<IngestRequest> toRequests(List<byte[]> values, IntegrationSettings settings, Consumer<String> orphaned) {
-        Map<String, IngestRequest> requests = new LinkedHashMap<>();
+        List<IngestRequest> requests = new ArrayList<>();
         for (byte[] raw : values) {
             try {
                 read(raw, settings, requests, orphaned);
@@ -99,10 +110,10 @@ public final class SegmentRecords {
                 orphaned.accept("a record that is not a message of this service: " + e);
             }
         }
-        return new ArrayList<>(requests.values());
+        return requests;
     }
 
-    private void read(byte[] raw, IntegrationSettings settings, Map<String, IngestRequest> requests, Consumer<String> orphaned)
+    private void read(byte[] raw, IntegrationSettings settings, List<IngestRequest> requests, Consumer<String> orphaned)
             throws IOException {
         JsonNode value = json.readTree(raw);
         if (value == null || !value.isObject()) {
@@ -118,8 +129,13 @@ public final class SegmentRecords {
                     + ": the destination no longer exists; the message is not stored");
             return;
         }
-        IngestRequest request = requests.computeIfAbsent(destinationId + '\u0000' + receivedAt,
-                k -> new IngestRequest(new IngestContext(destination, environment, receivedAt), new ArrayList<>()));
+        IngestRequest last = requests.isEmpty() ? null : requests.get(requests.size() - 1);
+        IngestRequest request = last != null && last.destinationId().equals(destinationId) && last.context().receivedAt() == receivedAt
+                ? last : null;
+        if (request == null) {
+            request = new IngestRequest(new IngestContext(destination, environment, receivedAt), new ArrayList<>());
+            requests.add(request);
+        }
         int ordinal = value.path("ordinal").asInt();
         int size = value.path("size").asInt();
         if (value.hasNonNull("problem")) {

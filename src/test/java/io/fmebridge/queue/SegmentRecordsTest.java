@@ -32,6 +32,9 @@ class SegmentRecordsTest {
         assertThat(SegmentRecords.key(web, message(1, "{\"anonymousId\": \"a1\"}"))).isEqualTo("web/a1");
         assertThat(SegmentRecords.key(web, message(1, "{\"type\": \"group\", \"userId\": \"u1\", \"groupId\": \"g1\"}")))
                 .isEqualTo("web/g1");
+        // a group call with traits.split updates the key it names there (contract 3.4), not the group
+        assertThat(SegmentRecords.key(web, message(1, "{\"type\": \"group\", \"groupId\": \"g1\", "
+                + "\"traits\": {\"split\": {\"account\": \"acme\"}, \"plan\": \"pro\"}}"))).isEqualTo("web/acme");
         assertThat(SegmentRecords.key(web, message(1, "{\"userId\": \"\", \"messageId\": \"m1\"}"))).isEqualTo("web/m1");
         assertThat(SegmentRecords.key(web, message(7, "{}"))).isEqualTo("web/7");
     }
@@ -75,11 +78,39 @@ class SegmentRecordsTest {
 
     @Test
     void messagesOfDifferentRequestsStayApart() throws Exception {
-        List<byte[]> values = new ArrayList<>(values(records.toRecords(request(message(1, "{\"userId\": \"a\"}")))));
-        Thread.sleep(2);
-        values.addAll(values(records.toRecords(request(message(1, "{\"userId\": \"b\"}")))));
+        List<byte[]> values = new ArrayList<>(values(records.toRecords(request(1, message(1, "{\"userId\": \"a\"}")))));
+        values.addAll(values(records.toRecords(request(2, message(1, "{\"userId\": \"b\"}")))));
 
         assertThat(records.toRequests(values, SETTINGS, problem -> { })).hasSize(2);
+    }
+
+    @Test
+    void aPollKeepsTheOrderOfItsRecordsEvenWhenTwoRequestsArrivedAtTheSameMoment() throws Exception {
+        // one poll: partition Q's record first (received at 200), then partition P's two (at 100 and
+        // 200) for user u, whose later identify must be stored after the earlier one
+        List<byte[]> values = new ArrayList<>(values(records.toRecords(request(200, message(1, "{\"type\": \"track\", \"userId\": \"v\"}")))));
+        values.addAll(values(records.toRecords(request(100, message(1,
+                "{\"type\": \"identify\", \"userId\": \"u\", \"traits\": {\"plan\": \"a\"}}")))));
+        values.addAll(values(records.toRecords(request(200, message(2,
+                "{\"type\": \"identify\", \"userId\": \"u\", \"traits\": {\"plan\": \"b\"}}")))));
+
+        List<String> order = records.toRequests(values, SETTINGS, problem -> { }).stream()
+                .flatMap(r -> r.messages().stream())
+                .map(m -> m.json().path("userId").asText() + m.json().at("/traits/plan").asText())
+                .toList();
+
+        assertThat(order).containsExactly("v", "ua", "ub");
+    }
+
+    @Test
+    void neighboursOfOneRequestShareOneContext() throws Exception {
+        List<byte[]> values = values(records.toRecords(request(300, message(1, "{\"userId\": \"a\"}"), message(2, "{\"userId\": \"b\"}"))));
+
+        List<IngestRequest> read = records.toRequests(values, SETTINGS, problem -> { });
+
+        assertThat(read).hasSize(1);
+        assertThat(read.get(0).messages()).hasSize(2);
+        assertThat(read.get(0).context().receivedAt()).isEqualTo(300);
     }
 
     @Test
@@ -100,8 +131,12 @@ class SegmentRecordsTest {
     }
 
     private static IngestRequest request(SegmentMessage... messages) {
+        return request(System.currentTimeMillis(), messages);
+    }
+
+    private static IngestRequest request(long receivedAt, SegmentMessage... messages) {
         var destination = SETTINGS.destination("web").orElseThrow();
-        return new IngestRequest(new IngestContext(destination, SETTINGS.environment("test").orElseThrow(), System.currentTimeMillis()),
+        return new IngestRequest(new IngestContext(destination, SETTINGS.environment("test").orElseThrow(), receivedAt),
                 List.of(messages));
     }
 
