@@ -32,6 +32,11 @@ public class StoreSettingCheck implements BeanFactoryPostProcessor {
         String url = environment.getProperty("spring.datasource.url", "");
         switch (store) {
             case "h2" -> {
+                if (!url.isBlank() && !url.startsWith("jdbc:h2:")) {
+                    // the SQL would follow the URL's database while the setting says otherwise
+                    throw new StoreSettingException("fme.store is h2 (the default), but spring.datasource.url is a "
+                            + scheme(url) + " URL; set fme.store=postgres for PostgreSQL");
+                }
                 if ("kafka".equals(environment.getProperty("fme.queue"))) {
                     // fine for one instance; several would each store their share in a database of their own
                     org.slf4j.LoggerFactory.getLogger(StoreSettingCheck.class).warn("fme.queue is kafka with the embedded H2 "
@@ -43,9 +48,8 @@ public class StoreSettingCheck implements BeanFactoryPostProcessor {
                     throw new StoreSettingException("fme.store is postgres, but spring.datasource.url is not set");
                 }
                 if (!url.startsWith("jdbc:postgresql:")) {
-                    String scheme = url.matches("^jdbc:[a-zA-Z0-9]+:.*") ? url.substring(0, url.indexOf(':', 5) + 1) : "not a JDBC URL";
                     throw new StoreSettingException("fme.store is postgres, but spring.datasource.url is not a jdbc:postgresql: URL ("
-                            + scheme + ")");
+                            + scheme(url) + ")");
                 }
                 if (url.toLowerCase(Locale.ROOT).contains("rewritebatchedinserts=true")) {
                     // the duplicate check reads each row's count of a batched insert, which that option hides
@@ -54,5 +58,9 @@ public class StoreSettingCheck implements BeanFactoryPostProcessor {
             }
             default -> throw new StoreSettingException("fme.store must be h2 or postgres, not '" + store + "'");
         }
+    }
+
+    private static String scheme(String url) {
+        return url.matches("^jdbc:[a-zA-Z0-9]+:.*") ? url.substring(0, url.indexOf(':', 5) + 1) : "not a JDBC URL";
     }
 }

@@ -64,6 +64,19 @@ class StoreSettingTest {
     }
 
     @Test
+    void theDefaultStoreWithAPostgresUrlIsRefusedWithoutShowingTheUrl() {
+        String message = refusal("spring.datasource.url", "jdbc:postgresql://db/fme?password=secret-2");
+        assertThat(message).isEqualTo("fme.store is h2 (the default), but spring.datasource.url is a jdbc:postgresql: URL; "
+                + "set fme.store=postgres for PostgreSQL");
+    }
+
+    @Test
+    void anUnknownQueueIsRefused() {
+        Throwable failure = catchThrowable(() -> defaultsFor("fme.queue", "rabbit"));
+        assertThat(failure).isInstanceOf(SettingsException.class).hasMessage("fme.queue: 'rabbit' is neither memory nor kafka");
+    }
+
+    @Test
     void anUnknownStoreIsRefused() {
         assertThat(refusal("fme.store", "mysql")).isEqualTo("fme.store must be h2 or postgres, not 'mysql'");
     }
