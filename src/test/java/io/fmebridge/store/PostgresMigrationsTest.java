@@ -78,6 +78,9 @@ class PostgresMigrationsTest {
     /** Assumed per test, so that Surefire counts each of them as skipped. */
     @BeforeEach
     void ownSchema() {
+        if (unreachable != null) {
+            TestPostgres.requiredButMissing("no PostgreSQL at " + URL + " (" + unreachable + ")");
+        }
         assumeTrue(unreachable == null, () -> "no PostgreSQL at " + URL + " (" + unreachable
                 + "); start one with .ci/services.sh start postgres");
         schema = "migrations_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -32,6 +32,13 @@ public final class TestPostgres {
         return value == null || value.isBlank() ? otherwise : value;
     }
 
+    /** With {@code FME_SERVICE_TESTS=required} (as in CI) a missing server fails the tests instead of skipping them. */
+    public static void requiredButMissing(String what) {
+        if ("required".equals(System.getenv("FME_SERVICE_TESTS"))) {
+            throw new IllegalStateException(what + " (FME_SERVICE_TESTS=required): start one with bash .ci/services.sh start postgres");
+        }
+    }
+
     /** Whether a PostgreSQL server answers at {@link #URL}; asked once. */
     public static synchronized boolean answers() {
         if (answers == null) {
@@ -42,6 +49,7 @@ public final class TestPostgres {
                 answers = false;
             }
             if (!answers) {
+                requiredButMissing("no PostgreSQL at " + URL);
                 System.err.println("Skipped: no PostgreSQL at " + URL + "; start one with .ci/services.sh start postgres");
             }
         }
