@@ -62,8 +62,8 @@ public class Wiring {
     }
 
     @Bean
-    SeenMessages seenMessages(JdbcTemplate jdbc, FmeProperties properties) {
-        return new SeenMessages(jdbc, properties.dedupeWindow(), properties.ingest().retryAfterSeconds());
+    SeenMessages seenMessages(JdbcTemplate jdbc, FmeProperties properties, @Value("${spring.datasource.url}") String url) {
+        return new SeenMessages(jdbc, properties.dedupeWindow(), properties.ingest().retryAfterSeconds(), !SqlDialect.of(url).shared());
     }
 
     @Bean

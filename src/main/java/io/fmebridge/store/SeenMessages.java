@@ -34,15 +34,28 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     private final JdbcTemplate jdbc;
     private final long windowMillis;
     private final int retryAfterSeconds;
+    private final boolean lookInDatabase;
     private final ConcurrentHashMap<String, Claim> claims = new ConcurrentHashMap<>();
 
     private record Claim(Claims owner, long at) {
     }
 
     public SeenMessages(JdbcTemplate jdbc, Duration window, int retryAfterSeconds) {
+        this(jdbc, window, retryAfterSeconds, true);
+    }
+
+    /**
+     * @param lookInDatabase false on a store shared by several instances (PostgreSQL): there the
+     *                       writer's insert into {@code seen_message} decides, in the transaction
+     *                       that stores the message, so a look-up ahead would only cost a query per
+     *                       messageId; the claims still catch a repeat within the request and
+     *                       between requests of this instance
+     */
+    public SeenMessages(JdbcTemplate jdbc, Duration window, int retryAfterSeconds, boolean lookInDatabase) {
         this.jdbc = jdbc;
         this.windowMillis = window.toMillis();
         this.retryAfterSeconds = retryAfterSeconds;
+        this.lookInDatabase = lookInDatabase;
     }
 
     /** How long a messageId is remembered: one seen earlier than this is taken in again. */
@@ -155,7 +168,7 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
             }
             claimedHere.put(key, i);
         }
-        Set<String> inDatabase = inDatabase(destinationId, claimedHere.keySet(), now);
+        Set<String> inDatabase = lookInDatabase ? inDatabase(destinationId, claimedHere.keySet(), now) : Set.of();
         claimedHere.forEach((key, i) -> {
             if (inDatabase.contains(key)) {
                 claims.remove(key, mine);

@@ -45,6 +45,19 @@ class SeenMessagesTest {
     }
 
     @Test
+    void onASharedStoreTheWriterDecidesNotALookUpAheadButARepeatWithinTheInstanceIsStillCaught() {
+        SeenMessages shared = new SeenMessages(jdbc, Duration.ofHours(24), 2, false);
+        taken("web", "m-9", HOUR);
+        SeenMessages.Claims first = shared.newClaims();
+
+        // no query: the writer's insert into seen_message finds it, in the storing transaction
+        assertThat(shared.claimAll(first, "web", java.util.List.of("m-9", "m-10", "m-10"))).containsExactly(false, false, true);
+        // another request of this instance while the first is being stored: answered 503, as on H2
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> shared.claimAll(shared.newClaims(), "web",
+                java.util.List.of("m-10")))).isInstanceOf(io.fmebridge.api.RequestRejectedException.class);
+    }
+
+    @Test
     void aMessageIdOlderThanTheWindowIsNew() {
         taken("web", "m-2", 25 * HOUR);
 
