@@ -201,6 +201,19 @@ public class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes to disk what other transactions committed, as each group does before its answers: for
+     * writes made outside the writer that something is about to rely on (a Kafka offset committed
+     * after them). Nothing to do on PostgreSQL, whose commit is durable.
+     */
+    public void flushToDisk() {
+        try {
+            flush();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write the store to disk: " + e, e);
+        }
+    }
+
     private void flush() throws SQLException {
         if (flushStatement == null) {
             return;
