@@ -56,15 +56,31 @@ class KafkaQueueEndToEndTest extends RunningServiceTest {
         registry.add("fme.integrations-file", settings::toString);
     }
 
+    /** Records in the topic: the sum of its partitions' end offsets. */
+    private static long records(String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", KafkaAvailable.BROKERS))) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(topic).partitions().stream()
+                    .collect(java.util.stream.Collectors.toMap(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                            p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get(30, java.util.concurrent.TimeUnit.SECONDS).values().stream()
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
+    }
+
     @Test
-    void aBatchIsAnsweredOnceKafkaHoldsItAndStoredByTheConsumers() {
+    void aBatchIsAnsweredOnceKafkaHoldsItAndStoredByTheConsumers() throws Exception {
         String user = unique("kq-user");
         String body = "{\"batch\": [{\"type\": \"identify\", \"userId\": \"" + user + "\", \"messageId\": \"" + user + "-1\", "
                 + "\"traits\": {\"plan\": \"pro\"}}, {\"type\": \"track\", \"event\": \"buy\", \"userId\": \"" + user
                 + "\", \"messageId\": \"" + user + "-2\", \"properties\": {\"revenue\": 12.5}}, {\"type\": \"track\", \"userId\": \""
                 + user + "\", \"messageId\": \"" + user + "-3\"}]}";
 
+        long before = records("test-segment-" + RUN);
         assertThat(post("/v1/batch", body, "Authorization", basic("web-api-key-1")).status()).isEqualTo(200);
+        // when the 200 comes, Kafka holds a record for each message of the request
+        assertThat(records("test-segment-" + RUN) - before).isEqualTo(3);
 
         JsonNode events = eventually(() -> get("/api/environments/test/events?key=" + user).json(), e -> e.size() == 1,
                 Duration.ofSeconds(20));
@@ -97,19 +113,25 @@ class KafkaQueueEndToEndTest extends RunningServiceTest {
     }
 
     @Test
-    void impressionsGoThroughTheTopicToSegmentInBatches() {
+    void impressionsGoThroughTheTopicToSegmentInBatches() throws Exception {
         SEGMENT.accepts("kq");
         String prefix = unique("kq-imp") + "-";
         String body = SourceSideTest.impressions("new_checkout", 3, prefix, "rule");
 
+        long before = records("test-impressions-" + RUN);
         assertThat(post("/api/testImpressions/bulk", body, "Authorization", "Bearer sdk-key-test-1").status()).isEqualTo(200);
+        // when the 200 comes, the impressions are stored and Kafka holds the source's piece (5.1)
+        assertThat(records("test-impressions-" + RUN) - before).isEqualTo(1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(get("/api/environments/test/impressions?key=" + prefix + i).json()).as("impression " + i + " at the 200").hasSize(1);
+        }
 
         List<JsonNode> sent = eventually(() -> SEGMENT.messages("kq"), m -> m.size() >= 3, Duration.ofSeconds(20));
         assertThat(sent).as(() -> "sent to Segment; source stats " + get("/api/sources/kq/stats").body()).hasSize(3).allSatisfy(m -> {
             assertThat(m.path("event").asText()).isEqualTo("get_treatment");
             assertThat(m.path("messageId").asText()).startsWith("fme-");
         });
-        // the impressions themselves are stored by the receiving instance, before the 200 (5.1)
+        // and stored once, though sent on through Kafka
         for (int i = 0; i < 3; i++) {
             JsonNode stored = get("/api/environments/test/impressions?key=" + prefix + i).json();
             assertThat(stored).as("impression " + i).hasSize(1);

@@ -100,125 +100,149 @@ class ScaleOutIT {
         int portB = PackagedService.freePort();
         Process a = PackagedService.start(Path.of("target/test-data/scale-a-" + run), portA, settings.toString(), TOKEN, "scale-a", shared);
         Process b = PackagedService.start(Path.of("target/test-data/scale-b-" + run), portB, settings.toString(), TOKEN, "scale-b", shared);
-
-        Map<String, String> batches = new ConcurrentHashMap<>(); // userId of the batch -> body
-        Set<String> batchesAnswered = ConcurrentHashMap.newKeySet();
-        Map<String, String> impressions = new ConcurrentHashMap<>(); // prefix of the request's keys -> body
-        Set<String> impressionsAnswered = ConcurrentHashMap.newKeySet();
-        // the same batches to both instances at once, as a Segment retry to another instance would:
-        // stored once, whichever instance's consumer gets there first (the shared duplicate check)
-        ExecutorService both = Executors.newFixedThreadPool(2);
-        for (int i = 0; i < 10; i++) {
-            String key = "scale-both-" + UUID.randomUUID();
-            String body = batch(key, false); // a message without messageId sent twice is two messages
-            batches.put(key, body);
-            var toA = both.submit(() -> send(portA, "/v1/batch", body, AUTH));
-            var toB = both.submit(() -> send(portB, "/v1/batch", body, AUTH));
-            assertThat(toA.get()).isEqualTo(200);
-            assertThat(toB.get()).isEqualTo(200);
-            batchesAnswered.add(key);
-        }
-        both.shutdown();
-        AtomicBoolean sending = new AtomicBoolean(true);
-        AtomicInteger turn = new AtomicInteger();
-        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
         try {
-            for (int s = 0; s < SENDERS; s++) {
-                senders.submit(() -> {
-                    while (sending.get()) {
-                        int port = (turn.incrementAndGet() % 2 == 0 || !a.isAlive()) ? portB : portA;
-                        String key = "scale-" + UUID.randomUUID();
-                        String body = batch(key);
-                        batches.put(key, body);
-                        if (send(port, "/v1/batch", body, AUTH) == 200) {
-                            batchesAnswered.add(key);
+            Map<String, String> batches = new ConcurrentHashMap<>(); // userId of the batch -> body
+            Set<String> batchesAnswered = ConcurrentHashMap.newKeySet();
+            Map<String, String> impressions = new ConcurrentHashMap<>(); // prefix of the request's keys -> body
+            Set<String> impressionsAnswered = ConcurrentHashMap.newKeySet();
+            // the same batches to both instances at once, as a Segment retry to another instance would:
+            // stored once, whichever instance's consumer gets there first (the shared duplicate check)
+            ExecutorService both = Executors.newFixedThreadPool(2);
+            for (int i = 0; i < 10; i++) {
+                String key = "scale-both-" + UUID.randomUUID();
+                String body = batch(key, false); // a message without messageId sent twice is two messages
+                batches.put(key, body);
+                var toA = both.submit(() -> send(portA, "/v1/batch", body, AUTH));
+                var toB = both.submit(() -> send(portB, "/v1/batch", body, AUTH));
+                assertThat(toA.get()).isEqualTo(200);
+                assertThat(toB.get()).isEqualTo(200);
+                batchesAnswered.add(key);
+            }
+            both.shutdown();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            AtomicInteger turn = new AtomicInteger();
+            ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+            try {
+                for (int s = 0; s < SENDERS; s++) {
+                    senders.submit(() -> {
+                        while (sending.get()) {
+                            int port = (turn.incrementAndGet() % 2 == 0 || !a.isAlive()) ? portB : portA;
+                            String key = "scale-" + UUID.randomUUID();
+                            String body = batch(key);
+                            batches.put(key, body);
+                            if (send(port, "/v1/batch", body, AUTH) == 200) {
+                                batchesAnswered.add(key);
+                            }
+                            String prefix = "imp-" + UUID.randomUUID() + "-";
+                            String bulk = impressions(prefix);
+                            impressions.put(prefix, bulk);
+                            if (send(port, "/api/testImpressions/bulk", bulk, "Bearer sdk-key-test-1") == 200) {
+                                impressionsAnswered.add(prefix);
+                            }
                         }
-                        String prefix = "imp-" + UUID.randomUUID() + "-";
-                        String bulk = impressions(prefix);
-                        impressions.put(prefix, bulk);
-                        if (send(port, "/api/testImpressions/bulk", bulk, "Bearer sdk-key-test-1") == 200) {
-                            impressionsAnswered.add(prefix);
-                        }
+                        return null;
+                    });
+                }
+                assertThat(waitUntil(() -> batchesAnswered.size() >= 130, Duration.ofSeconds(60)))
+                        .as("load answered before the kill").isTrue();
+                a.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
+                a.waitFor(10, TimeUnit.SECONDS);
+                int atKill = batchesAnswered.size();
+                assertThat(waitUntil(() -> batchesAnswered.size() >= atKill + 60, Duration.ofSeconds(60)))
+                        .as("the other instance answers on after the kill").isTrue();
+            } finally {
+                sending.set(false);
+                senders.shutdown();
+                senders.awaitTermination(60, TimeUnit.SECONDS);
+            }
+            System.out.printf("Scale-out test: %d of %d batches and %d of %d impression requests answered 200 by two instances, "
+                    + "one killed midway%n", batchesAnswered.size(), batches.size(), impressionsAnswered.size(), impressions.size());
+            try {
+                // what got no answer is sent again to the instance still running, as the senders would
+                Set<String> sentAgain = new HashSet<>();
+                for (Map.Entry<String, String> batch : batches.entrySet()) {
+                    if (!batchesAnswered.contains(batch.getKey())) {
+                        assertThat(send(portB, "/v1/batch", batch.getValue(), AUTH)).isEqualTo(200);
+                        sentAgain.add(batch.getKey());
                     }
-                    return null;
-                });
+                }
+                // the batches sent to both at the start, again to the survivor: about half of them were stored by the
+                // killed instance's consumers, so only the shared duplicate check in PostgreSQL can tell
+                for (Map.Entry<String, String> batch : batches.entrySet()) {
+                    if (batch.getKey().startsWith("scale-both-")) {
+                        assertThat(send(portB, "/v1/batch", batch.getValue(), AUTH)).isEqualTo(200);
+                    }
+                }
+                for (Map.Entry<String, String> bulk : impressions.entrySet()) {
+                    if (!impressionsAnswered.contains(bulk.getKey())) {
+                        assertThat(send(portB, "/api/testImpressions/bulk", bulk.getValue(), "Bearer sdk-key-test-1")).isEqualTo(200);
+                    }
+                }
+                // every message answered 200 stored exactly once, whichever instance took it in and stored it
+                storedOnce(portB, batches.keySet(), sentAgain);
+                // every impression reached Segment; a repeat only ever with the same messageId (a batch the
+                // killed instance was sending is sent again once its lease runs out)
+                Map<String, Set<String>> idsByKey = eventually(() -> sentToSegment(segment),
+                        m -> impressions.keySet().stream().allMatch(p -> m.containsKey(p + (IMPRESSIONS_PER_REQUEST - 1))),
+                        Duration.ofSeconds(150));
+                for (String prefix : impressions.keySet()) {
+                    for (int i = 0; i < IMPRESSIONS_PER_REQUEST; i++) {
+                        assertThat(idsByKey.get(prefix + i)).as("impression " + prefix + i).isNotNull().hasSize(1);
+                    }
+                }
+                // and each impression stored once, though some requests were sent twice
+                for (String prefix : impressions.keySet()) {
+                    for (int i = 0; i < IMPRESSIONS_PER_REQUEST; i++) {
+                        assertThat(storedImpressions(portB, prefix + i)).as("impression " + prefix + i + " stored").isEqualTo(1);
+                    }
+                }
+                // again, now that the consumers have long caught up: a second copy stored late shows here
+                int storedTwiceWithoutId = storedOnce(portB, batches.keySet(), sentAgain);
+                System.out.printf("Scale-out test: %d batches sent again, %d of them already in Kafka (messages without messageId twice)%n",
+                        sentAgain.size(), storedTwiceWithoutId);
+                long messagesSent = idsByKey.size();
+                long repeats = segment.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/scale/v1/batch"))).stream()
+                        .mapToLong(r -> batchOf(r).size()).sum() - messagesSent;
+                System.out.printf("Scale-out test: Segment received %d impressions, %d of them again with the same messageId%n",
+                        messagesSent, repeats);
+            } finally {
+                b.destroyForcibly();
+                b.waitFor(10, TimeUnit.SECONDS);
+                segment.stop();
+                try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
+                    c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+                }
             }
-            waitUntil(() -> batchesAnswered.size() >= 130, Duration.ofSeconds(60));
-            a.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
-            a.waitFor(10, TimeUnit.SECONDS);
-            int atKill = batchesAnswered.size();
-            waitUntil(() -> batchesAnswered.size() >= atKill + 60, Duration.ofSeconds(60));
         } finally {
-            sending.set(false);
-            senders.shutdown();
-            senders.awaitTermination(60, TimeUnit.SECONDS);
-        }
-        System.out.printf("Scale-out test: %d of %d batches and %d of %d impression requests answered 200 by two instances, "
-                + "one killed midway%n", batchesAnswered.size(), batches.size(), impressionsAnswered.size(), impressions.size());
-        try {
-            // what got no answer is sent again to the instance still running, as the senders would
-            Set<String> sentAgain = new HashSet<>();
-            int storedTwiceWithoutId = 0;
-            for (Map.Entry<String, String> batch : batches.entrySet()) {
-                if (!batchesAnswered.contains(batch.getKey())) {
-                    assertThat(send(portB, "/v1/batch", batch.getValue(), AUTH)).isEqualTo(200);
-                    sentAgain.add(batch.getKey());
-                }
-            }
-            for (Map.Entry<String, String> bulk : impressions.entrySet()) {
-                if (!impressionsAnswered.contains(bulk.getKey())) {
-                    assertThat(send(portB, "/api/testImpressions/bulk", bulk.getValue(), "Bearer sdk-key-test-1")).isEqualTo(200);
-                }
-            }
-            // every message answered 200 stored exactly once, whichever instance took it in and stored it
-            for (String key : batches.keySet()) {
-                List<String> ids = eventually(() -> storedMessageIds(portB, key), l -> l.size() >= MESSAGES_PER_BATCH,
-                        Duration.ofSeconds(90));
-                int withId = key.startsWith("scale-both-") ? MESSAGES_PER_BATCH : MESSAGES_PER_BATCH - MESSAGES_PER_BATCH / 4;
-                List<String> stored = ids.stream().filter(id -> !id.isEmpty()).toList();
-                assertThat(stored).as("batch " + key).hasSize(withId).doesNotHaveDuplicates();
-                long withoutId = ids.size() - stored.size();
-                if (sentAgain.contains(key)) {
-                    // the killed instance may have put the batch into Kafka without answering: sent again,
-                    // a message without messageId can't be told from its first copy (a known limit)
-                    assertThat(withoutId).as("batch " + key + ", sent again").isBetween(
-                            (long) MESSAGES_PER_BATCH - withId, 2L * (MESSAGES_PER_BATCH - withId));
-                    storedTwiceWithoutId += withoutId > MESSAGES_PER_BATCH - withId ? 1 : 0;
-                } else {
-                    assertThat(withoutId).as("batch " + key).isEqualTo(MESSAGES_PER_BATCH - withId);
-                }
-            }
-            System.out.printf("Scale-out test: %d batches sent again, %d of them already in Kafka (messages without messageId twice)%n",
-                    sentAgain.size(), storedTwiceWithoutId);
-            // every impression reached Segment; a repeat only ever with the same messageId (a batch the
-            // killed instance was sending is sent again once its lease runs out)
-            Map<String, Set<String>> idsByKey = eventually(() -> sentToSegment(segment),
-                    m -> impressions.keySet().stream().allMatch(p -> m.containsKey(p + (IMPRESSIONS_PER_REQUEST - 1))),
-                    Duration.ofSeconds(150));
-            for (String prefix : impressions.keySet()) {
-                for (int i = 0; i < IMPRESSIONS_PER_REQUEST; i++) {
-                    assertThat(idsByKey.get(prefix + i)).as("impression " + prefix + i).isNotNull().hasSize(1);
-                }
-            }
-            // and each impression stored once, though some requests were sent twice
-            for (String prefix : impressions.keySet()) {
-                for (int i = 0; i < IMPRESSIONS_PER_REQUEST; i++) {
-                    assertThat(storedImpressions(portB, prefix + i)).as("impression " + prefix + i + " stored").isEqualTo(1);
-                }
-            }
-            long messagesSent = idsByKey.size();
-            long repeats = segment.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/scale/v1/batch"))).stream()
-                    .mapToLong(r -> batchOf(r).size()).sum() - messagesSent;
-            System.out.printf("Scale-out test: Segment received %d impressions, %d of them again with the same messageId%n",
-                    messagesSent, repeats);
-        } finally {
+            a.destroyForcibly(); // whatever failed, no instance outlives the test
             b.destroyForcibly();
-            b.waitFor(10, TimeUnit.SECONDS);
-            segment.stop();
-            try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    /**
+     * Checks each batch stored once: every message with a messageId exactly once; those without one
+     * once, or up to twice for a batch sent again after no answer. Returns how many batches had them twice.
+     */
+    private int storedOnce(int port, Set<String> keys, Set<String> sentAgain) throws InterruptedException {
+        int twice = 0;
+        for (String key : keys) {
+            List<String> ids = eventually(() -> storedMessageIds(port, key), l -> l.size() >= MESSAGES_PER_BATCH,
+                    Duration.ofSeconds(90));
+            int withId = key.startsWith("scale-both-") ? MESSAGES_PER_BATCH : MESSAGES_PER_BATCH - MESSAGES_PER_BATCH / 4;
+            List<String> stored = ids.stream().filter(id -> !id.isEmpty()).toList();
+            assertThat(stored).as("batch " + key).hasSize(withId).doesNotHaveDuplicates();
+            long withoutId = ids.size() - stored.size();
+            if (sentAgain.contains(key)) {
+                // the killed instance may have put the batch into Kafka without answering: sent again,
+                // a message without messageId can't be told from its first copy (a known limit)
+                assertThat(withoutId).as("batch " + key + ", sent again").isBetween(
+                        (long) MESSAGES_PER_BATCH - withId, 2L * (MESSAGES_PER_BATCH - withId));
+                twice += withoutId > MESSAGES_PER_BATCH - withId ? 1 : 0;
+            } else {
+                assertThat(withoutId).as("batch " + key).isEqualTo(MESSAGES_PER_BATCH - withId);
             }
         }
+        return twice;
     }
 
     private static String batch(String key) {
@@ -317,11 +341,12 @@ class ScaleOutIT {
         return value;
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration within) throws InterruptedException {
+    private static boolean waitUntil(java.util.function.BooleanSupplier condition, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+        return condition.getAsBoolean();
     }
 
     /** Skipped without PostgreSQL and Kafka; with FME_SERVICE_TESTS=required (CI) a missing one fails. */
