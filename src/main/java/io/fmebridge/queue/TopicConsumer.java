@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fmebridge.store.ConsumerPositions;
+import io.fmebridge.store.DataRefusedException;
 
 /**
  * One consumer of a group. For each poll it leaves out the records already stored (the
@@ -28,10 +29,11 @@ import io.fmebridge.store.ConsumerPositions;
  * offsets to Kafka. A record read again after an instance died or a rebalance is thus never
  * stored twice, whether it has a messageId or not.
  *
- * <p>When the handler fails, the poll is tried again, and then record by record: when some
- * records of the poll can be stored and one can't, that one is logged in full at ERROR and
- * passed over, so that it can't hold up its partition forever; when none can (the database is
- * down), nothing is passed over, and the poll is read again after a pause.
+ * <p>When the handler fails, the poll is tried again, and then record by record: a record whose
+ * data the database refuses (a data or constraint error: it would fail every time) is logged in
+ * full at ERROR and passed over, so that it can't hold up its partition forever; any other failure
+ * (the database down or busy, a timeout) passes nothing over, and the poll is read again after a
+ * pause, however long that takes.
  */
 public final class TopicConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TopicConsumer.class);
@@ -47,6 +49,7 @@ public final class TopicConsumer implements Runnable {
     private final io.micrometer.core.instrument.MeterRegistry metrics;
     private volatile boolean running = true;
     private String lastFailure;
+    private boolean lastFailureRefusedTheData;
 
     /** @param metrics where the consumer's lag and failures are shown ({@code /actuator/prometheus}); may be null */
     public TopicConsumer(String brokers, String group, String topic, Map<String, Object> extraConfig, ConsumerPositions positions,
@@ -123,7 +126,11 @@ public final class TopicConsumer implements Runnable {
         }
     }
 
-    /** True when the poll is stored, or all of it but records that can never be. */
+    /**
+     * True when the poll is stored, or all of it but records whose data the database refuses
+     * ({@link DataRefusedException}): those can never be stored and are passed over. Any other
+     * failure (a database that is down or busy, a timeout) holds the poll back, to be read again.
+     */
     private boolean store(List<ConsumerRecord<String, byte[]>> records, int failuresSoFar) {
         if (failuresSoFar < TRIES && handle(records)) {
             return true;
@@ -131,27 +138,21 @@ public final class TopicConsumer implements Runnable {
         if (failuresSoFar < TRIES) {
             return false;
         }
-        // the poll failed again and again: record by record, to tell a bad record from a database that is down
-        List<ConsumerRecord<String, byte[]>> failed = new ArrayList<>();
-        boolean anyStored = false;
+        // the poll failed again and again: record by record, to tell a record the database refuses from one it can't take now
+        List<ConsumerRecord<String, byte[]>> refused = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-            if (handle(List.of(r))) {
-                anyStored = true;
-            } else {
-                failed.add(r);
+            if (!handle(List.of(r))) {
+                if (!lastFailureRefusedTheData) {
+                    return false; // stored ones are left out when the poll is read again
+                }
+                refused.add(r);
             }
         }
-        if (failed.isEmpty()) {
-            return true;
-        }
-        if (!anyStored) {
-            return false;
-        }
-        for (ConsumerRecord<String, byte[]> r : failed) {
+        for (ConsumerRecord<String, byte[]> r : refused) {
             String value = r.value() == null ? "null" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
             count("fme.queue.passed.over");
-            log.error("Passed over a record of {} that could not be stored after {} tries: partition={} offset={} key={} value={}",
-                    topic, TRIES + 1, r.partition(), r.offset(), r.key(), value.length() > 40_000 ? value.substring(0, 40_000) : value);
+            log.error("Passed over a record of {} whose data the database refused ({}): partition={} offset={} key={} value={}",
+                    topic, lastFailure, r.partition(), r.offset(), r.key(), value.length() > 40_000 ? value.substring(0, 40_000) : value);
         }
         return true;
     }
@@ -179,6 +180,7 @@ public final class TopicConsumer implements Runnable {
             return true;
         } catch (RuntimeException e) {
             lastFailure = e.getCause() != null ? e.getCause().toString() : e.toString();
+            lastFailureRefusedTheData = DataRefusedException.refusesTheData(e);
             return false;
         }
     }

@@ -129,6 +129,9 @@ public class GroupCommitWriter implements AutoCloseable {
             throw RequestRejectedException.saturated("storage is too slow right now", retryAfterSeconds);
         } catch (ExecutionException e) {
             log.warn("Could not store a request: {}", e.getCause().toString());
+            if (DataRefusedException.refusesTheData(e.getCause())) {
+                throw new DataRefusedException("storage refused the data of this request", retryAfterSeconds);
+            }
             throw RequestRejectedException.saturated("storage is unavailable right now", retryAfterSeconds);
         }
     }

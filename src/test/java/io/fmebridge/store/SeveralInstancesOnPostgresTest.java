@@ -147,6 +147,22 @@ class SeveralInstancesOnPostgresTest {
     }
 
     @Test
+    void dataTheDatabaseRefusesIsToldApartFromAStoreThatCantWriteNow() {
+        GroupCommitWriter writer = instance();
+        // an event type longer than its column: the database refuses the data itself (SQLState 22001)
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+                () -> writer.commit(writeSet(track("too-long", "k", "e".repeat(81))), null));
+
+        assertThat(refused).isInstanceOf(DataRefusedException.class);
+        assertThat(((io.fmebridge.api.RequestRejectedException) refused).status()).isEqualTo(503);
+        assertThat(DataRefusedException.refusesTheData(refused)).isTrue();
+        assertThat(DataRefusedException.refusesTheData(new java.sql.SQLException("connection refused", "08001"))).isFalse();
+        // and the next write goes through
+        writer.commit(writeSet(track("fine", "k", "e1")), null);
+        assertThat(jdbc.queryForList("SELECT message_id FROM fme_event", String.class)).containsExactly("fine");
+    }
+
+    @Test
     void withinOneCommitTheFirstResultWithAMessageIdWins() {
         WriteSet set = writeSet(track("same", "first", "e1"), track("same", "second", "e2"));
         instance().commit(set, null);
