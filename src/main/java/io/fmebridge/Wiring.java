@@ -80,13 +80,16 @@ public class Wiring {
     GroupCommitWriter groupCommitWriter(DataSource dataSource, SeenMessages seenMessages, FmeProperties properties,
                                         @Value("${spring.datasource.url}") String url, FmeMetrics metrics,
                                         io.fmebridge.operations.CommitLog commitLog) {
-        // H2 keeps a commit in memory until the store is written: write it (and fsync) per group.
-        String flush = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
-                ? (properties.ingest().fsync() ? "CHECKPOINT SYNC" : "CHECKPOINT") : null;
         return new GroupCommitWriter(dataSource, SqlDialect.of(url), seenMessages, properties.ingest().queueCapacity(),
-                properties.ingest().retryAfterSeconds(), flush, written -> {
+                properties.ingest().retryAfterSeconds(), flushStatement(properties, url), written -> {
                     metrics.committed(written);
                     commitLog.committed(written);
                 }, metrics::storeCommitted);
+    }
+
+    /** H2 keeps a commit in memory until the store is written: the statement that writes it (and fsyncs) per group. */
+    public static String flushStatement(FmeProperties properties, String url) {
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+                ? (properties.ingest().fsync() ? "CHECKPOINT SYNC" : "CHECKPOINT") : null;
     }
 }

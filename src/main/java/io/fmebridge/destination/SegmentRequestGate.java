@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import io.fmebridge.api.RequestRejectedException;
-import io.fmebridge.destination.SegmentRequestParser.ParsedRequest;
+import io.fmebridge.queue.LogEntry;
 import io.fmebridge.settings.Destination;
 import io.fmebridge.settings.Environment;
 import io.fmebridge.settings.IntegrationSettings;
@@ -20,6 +20,7 @@ import io.fmebridge.settings.SettingsRegistry;
  * credential (and signature), and reads its messages. Answers 404, 401 or 400 as contract 3.3 says.
  */
 public final class SegmentRequestGate {
+    static final String WEBHOOK = "webhook";
     private static final Set<String> TYPED_PATHS = Set.of("track", "identify", "page", "screen", "group", "alias");
 
     private final SettingsRegistry settings;
@@ -40,7 +41,7 @@ public final class SegmentRequestGate {
     }
 
     /** {@code POST /api/segment/webhook/{destinationId}} (contract 3.1). */
-    public IngestRequest webhook(String destinationId, String authorization, String signature, byte[] body) {
+    public LogEntry webhook(String destinationId, String authorization, String signature, byte[] body) {
         IntegrationSettings current = settings.current();
         Destination destination = current.destination(destinationId)
                 .orElseThrow(() -> RequestRejectedException.notFound("unknown destination '" + printable(destinationId) + "'"));
@@ -55,12 +56,12 @@ public final class SegmentRequestGate {
         if (destination.signingSecret() != null) {
             checkSignature(signature, destination.signingSecret(), body == null ? new byte[0] : body);
         }
-        ParsedRequest parsed = parser.parse(body, null);
-        return new IngestRequest(context(current, destination), parsed.messages());
+        parser.check(body);
+        return LogEntry.accepted(LogEntry.SEGMENT, destination.id(), WEBHOOK, body);
     }
 
     /** {@code POST /v1/{type}} (contract 3.2); the API key selects the destination. */
-    public IngestRequest segmentApi(String pathType, String authorization, byte[] body) {
+    public LogEntry segmentApi(String pathType, String authorization, byte[] body) {
         IntegrationSettings current = settings.current();
         String type = pathType == null ? "" : pathType.toLowerCase(Locale.ROOT);
         String presented = Credentials.fromAuthorization(authorization);
@@ -68,21 +69,40 @@ public final class SegmentRequestGate {
         if (presented != null && destination == null) {
             throw RequestRejectedException.unauthorized("wrong API key");
         }
-        ParsedRequest parsed = parser.parse(body, TYPED_PATHS.contains(type) ? type : null);
+        String writeKey = parser.check(body);
         if (destination == null) {
-            if (parsed.writeKey() == null) {
+            if (writeKey == null) {
                 throw RequestRejectedException.unauthorized(
                         "missing credential: send Authorization: Basic base64(<apiKey>:) or writeKey in the body");
             }
-            destination = current.destinationByApiKey(parsed.writeKey())
+            destination = current.destinationByApiKey(writeKey)
                     .orElseThrow(() -> RequestRejectedException.unauthorized("wrong API key"));
         }
-        return new IngestRequest(context(current, destination), parsed.messages());
+        return LogEntry.accepted(LogEntry.SEGMENT, destination.id(), TYPED_PATHS.contains(type) ? type : null, body);
     }
 
-    private static IngestContext context(IntegrationSettings current, Destination destination) {
-        Environment env = current.environment(destination.environment()).orElseThrow();
-        return new IngestContext(destination, env, System.currentTimeMillis());
+    /**
+     * An accepted request read back from the log, behind its answer: its messages as {@link #webhook}
+     * or {@link #segmentApi} would have read them, with the destination as the settings have it now.
+     * Empty when the destination no longer exists. A body that the door's check let through but the
+     * full read refuses (a number too large to read, say) becomes one {@code invalid_message} drop.
+     */
+    public java.util.Optional<IngestRequest> reread(LogEntry entry, IntegrationSettings current) {
+        Destination destination = current.destination(entry.target()).orElse(null);
+        Environment env = destination == null ? null : current.environment(destination.environment()).orElse(null);
+        if (env == null) {
+            return java.util.Optional.empty();
+        }
+        IngestContext context = new IngestContext(destination, env, entry.receivedAt());
+        java.util.List<SegmentMessage> messages;
+        try {
+            messages = parser.parse(entry.body(), entry.kind() != null && TYPED_PATHS.contains(entry.kind()) ? entry.kind() : null)
+                    .messages();
+        } catch (RequestRejectedException e) {
+            messages = java.util.List.of(SegmentMessage.refused(1, entry.body().length, null, DropReason.INVALID_MESSAGE,
+                    "the request could not be read: " + e.getMessage()));
+        }
+        return java.util.Optional.of(new IngestRequest(context, messages));
     }
 
     /**

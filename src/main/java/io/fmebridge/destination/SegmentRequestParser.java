@@ -78,6 +78,112 @@ public final class SegmentRequestParser {
         }
     }
 
+    /**
+     * What the door needs of a request before it is appended: the same checks and 400s as
+     * {@link #parse}, but streamed through without building the messages (mapping reads the body
+     * again behind the answer). Returns the {@code writeKey} the body carries, or null.
+     */
+    public String check(byte[] body) {
+        if (body == null || body.length == 0 || isBlank(body)) {
+            throw RequestRejectedException.badRequest("body is empty; send a Segment message, an array of messages or a batch");
+        }
+        try (JsonParser parser = factory.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            String writeKey = null;
+            if (first == JsonToken.START_ARRAY) {
+                skipArray(parser);
+            } else if (first == JsonToken.START_OBJECT) {
+                boolean batch = false;
+                boolean batchNotArray = false;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    JsonToken valueToken = parser.nextToken();
+                    if ("batch".equals(name) && valueToken == JsonToken.START_ARRAY) {
+                        if (batch) {
+                            throw RequestRejectedException.badRequest("batch appears twice in the body");
+                        }
+                        batch = true;
+                        skipArray(parser);
+                    } else {
+                        if ("writeKey".equals(name) && valueToken == JsonToken.VALUE_STRING) {
+                            writeKey = parser.getText();
+                        }
+                        batchNotArray |= "batch".equals(name);
+                        skipValue(parser);
+                    }
+                }
+                if (!batch && batchNotArray) {
+                    throw RequestRejectedException.badRequest("batch must be an array of messages");
+                }
+                if (!batch && body.length > maxMessageBytes) {
+                    throw RequestRejectedException.badRequest("message is over " + maxMessageBytes / 1024 + " KB");
+                }
+            } else {
+                throw RequestRejectedException.badRequest("body is not a Segment message, an array of messages or a batch");
+            }
+            if (parser.nextToken() != null) {
+                throw RequestRejectedException.badRequest("body has more than one JSON value; send one message, array or batch");
+            }
+            return writeKey;
+        } catch (StreamConstraintsException e) {
+            throw RequestRejectedException.badRequest("body is not accepted: " + e.getOriginalMessage());
+        } catch (JsonParseException e) {
+            throw RequestRejectedException.badRequest("body is not valid JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw RequestRejectedException.badRequest("body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw RequestRejectedException.badRequest("body could not be read: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw RequestRejectedException.badRequest("body has a number too large to read (its exponent or its digits)");
+        }
+    }
+
+    /**
+     * Steps over the current value, reading each number as {@link #parse} would: a number it could
+     * not read (an exponent beyond range, say) is refused here, at the door, as before.
+     */
+    private static void skipValue(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        int depth = token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY ? 1 : 0;
+        readNumber(parser, token);
+        while (depth > 0) {
+            token = parser.nextToken();
+            if (token == null) {
+                throw RequestRejectedException.badRequest("body ends inside a message");
+            }
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                depth--;
+            } else {
+                readNumber(parser, token);
+            }
+        }
+    }
+
+    private static void readNumber(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+            parser.getDecimalValue(); // the mapping reads floats as BigDecimal
+        } else if (token == JsonToken.VALUE_NUMBER_INT) {
+            parser.getNumberValue();
+        }
+    }
+
+    private void skipArray(JsonParser parser) throws IOException {
+        int count = 0;
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+                throw RequestRejectedException.badRequest("body ends inside an array");
+            }
+            if (++count > maxMessages) {
+                throw RequestRejectedException.badRequest("request has more than " + maxMessages + " messages");
+            }
+            skipValue(parser);
+        }
+    }
+
     /** Reads a top-level object: a batch envelope when it has a {@code batch} array, else one message. */
     private ParsedRequest readObject(JsonParser parser, int bodyBytes, String defaultType) throws IOException {
         ObjectNode fields = mapper.createObjectNode();

@@ -20,6 +20,11 @@ public class FmeMetrics {
     private final Timer storeWrite;
     private final Timer storeFlush;
     private final DistributionSummary storeRequests;
+    private final Timer journalWrite;
+    private final Timer journalFlush;
+    private final DistributionSummary journalRequests;
+    private final Timer segmentDelay;
+    private final Timer impressionsDelay;
 
     public FmeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -27,6 +32,14 @@ public class FmeMetrics {
         this.storeFlush = storeTimer(registry, "flush");
         this.storeRequests = DistributionSummary.builder("fme.store.commit.requests")
                 .description("Requests answered by one group commit").register(registry);
+        this.journalWrite = Timer.builder("fme.journal.commit").description("One group commit of the journal: its appends, "
+                + "then the flush to disk").tag("step", "write").register(registry);
+        this.journalFlush = Timer.builder("fme.journal.commit").description("One group commit of the journal: its appends, "
+                + "then the flush to disk").tag("step", "flush").register(registry);
+        this.journalRequests = DistributionSummary.builder("fme.journal.commit.requests")
+                .description("Requests appended by one group commit of the journal").register(registry);
+        this.segmentDelay = delayTimer(registry, io.fmebridge.queue.LogEntry.SEGMENT);
+        this.impressionsDelay = delayTimer(registry, io.fmebridge.queue.LogEntry.IMPRESSIONS);
     }
 
     private static Timer storeTimer(MeterRegistry registry, String step) {
@@ -40,6 +53,36 @@ public class FmeMetrics {
         storeWrite.record(timing.writeNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         storeFlush.record(timing.flushNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         storeRequests.record(timing.requests());
+    }
+
+    /** Times one group commit of the journal's writer: the appends answered by one flush. */
+    public void journalCommitted(io.fmebridge.store.GroupCommitWriter.GroupTiming timing) {
+        journalWrite.record(timing.writeNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        journalFlush.record(timing.flushNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        journalRequests.record(timing.requests());
+    }
+
+    /**
+     * Entries of a log just mapped: for each, the time from its arrival to being queryable (a little
+     * more than from its 200, which follows the append's flush).
+     */
+    public void journalMapped(String log, java.util.List<io.fmebridge.queue.LogEntry> entries) {
+        Timer delay = isSegment(log) ? segmentDelay : impressionsDelay;
+        long now = System.currentTimeMillis();
+        for (io.fmebridge.queue.LogEntry e : entries) {
+            delay.record(Math.max(0, now - e.receivedAt()), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static boolean isSegment(String log) {
+        return io.fmebridge.queue.LogEntry.SEGMENT.equals(log);
+    }
+
+    private static Timer delayTimer(MeterRegistry registry, String log) {
+        return Timer.builder("fme.journal.delay")
+                .description("From a request's arrival to its data being queryable, per log of the journal")
+                .tag("log", log).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
     }
 
     /** Counts what a group commit has just written. */

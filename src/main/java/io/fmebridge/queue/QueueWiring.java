@@ -8,8 +8,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.fmebridge.settings.FmeProperties;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.store.ConsumerPositions;
@@ -28,15 +26,19 @@ public class QueueWiring {
     }
 
     @Bean
-    SegmentQueue segmentQueue(KafkaLog kafka, SettingsRegistry settings, KafkaSettings kafkaSettings) {
+    SegmentQueue segmentLog(KafkaLog kafka, SettingsRegistry settings, KafkaSettings kafkaSettings,
+                            io.fmebridge.destination.SegmentRequestGate gate) {
         // read back as received: numbers keep their precision
-        return new SegmentQueue(kafka, new SegmentRecords(io.fmebridge.Wiring.segmentJson()), settings,
+        return new SegmentQueue(kafka, new SegmentRecords(io.fmebridge.Wiring.segmentJson()), settings, gate,
                 kafkaSettings.segmentTopic());
     }
 
+    /** A request's impressions as one record, keyed by its environment: one consumer at a time builds its sources' batches. */
     @Bean
-    ImpressionQueue impressionQueue(KafkaLog kafka, KafkaSettings kafkaSettings) {
-        return new ImpressionQueue(kafka, new ImpressionRecords(new ObjectMapper()), kafkaSettings.impressionsTopic());
+    ImpressionLog impressionLog(KafkaLog kafka, KafkaSettings kafkaSettings, io.fmebridge.source.ImpressionGate gate,
+                                io.fmebridge.source.ImpressionIntake intake, SettingsRegistry settings) {
+        return new ImpressionLog(entry -> kafka.append(kafkaSettings.impressionsTopic(),
+                java.util.List.of(new QueuedRecord(entry.target(), entry.toRecord()))), gate, intake, settings);
     }
 
     @Bean

@@ -57,8 +57,8 @@ public class EnvironmentDefaults implements EnvironmentPostProcessor {
     /**
      * {@code fme.flows.destination=false} leaves out the Segment -> FME routes ({@code segment-*.yaml}),
      * {@code fme.flows.source=false} the FME -> Segment ones ({@code impressions-*.yaml}), so that
-     * one deployment can run one side alone. The Kafka routes ({@code *-kafka.yaml}) run only with
-     * {@code fme.queue=kafka}.
+     * one deployment can run one side alone. The journal's upkeep ({@code journal.yaml}) is left out
+     * with {@code fme.queue=kafka}.
      */
     private static void excludeSwitchedOffFlows(ConfigurableEnvironment environment) {
         String dir = environment.getProperty("fme.routes-dir", "routes");
@@ -69,12 +69,12 @@ public class EnvironmentDefaults implements EnvironmentPostProcessor {
         if (!environment.getProperty("fme.flows.source", Boolean.class, true)) {
             excluded.add("file:" + dir + "/impressions-*.yaml");
         }
-        String queue = environment.getProperty("fme.queue", "memory");
-        if (!queue.equals("memory") && !queue.equals("kafka")) {
-            throw new SettingsException("fme.queue: '" + queue + "' is neither memory nor kafka");
+        String queue = environment.getProperty("fme.queue", "journal");
+        if (!queue.equals("journal") && !queue.equals("kafka")) {
+            throw new SettingsException("fme.queue: '" + queue + "' is neither journal nor kafka");
         }
-        if (queue.equals("memory")) {
-            excluded.add("file:" + dir + "/*-kafka.yaml"); // the Kafka routes, only with fme.queue=kafka
+        if (queue.equals("kafka")) {
+            excluded.add("file:" + dir + "/journal.yaml"); // the embedded journal's upkeep
         }
         if (!excluded.isEmpty() && environment.getProperty("camel.main.routes-exclude-pattern") == null) {
             environment.getPropertySources().addFirst(new MapPropertySource("fmeFlows",

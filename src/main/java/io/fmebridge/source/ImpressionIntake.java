@@ -42,7 +42,11 @@ public final class ImpressionIntake {
     }
 
     public Intake accept(ImpressionRequest request) {
-        long now = System.currentTimeMillis();
+        return accept(request, System.currentTimeMillis());
+    }
+
+    /** @param now when the request was received */
+    public Intake accept(ImpressionRequest request, long now) {
         Environment env = request.environment();
         ImpressionWrites writes = ImpressionWrites.of(env.id(), now);
         for (Impression impression : request.impressions()) {

@@ -67,6 +67,7 @@ public class GroupCommitWriter implements AutoCloseable {
     private final java.util.function.Consumer<WriteSet> onCommitted;
     private final java.util.function.Consumer<GroupTiming> onTimed;
     private final Thread writer;
+    private final String instanceId;
     private volatile boolean running = true;
 
     private record Pending(WriteSet writeSet, SeenMessages.Claims claims, CompletableFuture<Void> done) {
@@ -83,7 +84,18 @@ public class GroupCommitWriter implements AutoCloseable {
     public GroupCommitWriter(DataSource dataSource, SqlDialect dialect, SeenMessages seenMessages, int queueCapacity,
                              int retryAfterSeconds, String flushStatement, java.util.function.Consumer<WriteSet> onCommitted,
                              java.util.function.Consumer<GroupTiming> onTimed) {
+        this(dataSource, dialect, seenMessages, queueCapacity, retryAfterSeconds, flushStatement, onCommitted, onTimed, "", "group-commit-writer");
+    }
+
+    /**
+     * @param instanceId the instance whose consumers read back the journal entries it appends
+     * @param threadName the writer thread's name: the store's writer, or the journal's
+     */
+    public GroupCommitWriter(DataSource dataSource, SqlDialect dialect, SeenMessages seenMessages, int queueCapacity,
+                             int retryAfterSeconds, String flushStatement, java.util.function.Consumer<WriteSet> onCommitted,
+                             java.util.function.Consumer<GroupTiming> onTimed, String instanceId, String threadName) {
         this.dataSource = dataSource;
+        this.instanceId = instanceId;
         this.onTimed = onTimed;
         this.dialect = dialect;
         this.flushStatement = flushStatement;
@@ -91,7 +103,7 @@ public class GroupCommitWriter implements AutoCloseable {
         this.seenMessages = seenMessages;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.retryAfterSeconds = retryAfterSeconds;
-        this.writer = new Thread(this::run, "group-commit-writer");
+        this.writer = new Thread(this::run, threadName);
         this.writer.setDaemon(true);
         this.writer.start();
     }
@@ -237,6 +249,14 @@ public class GroupCommitWriter implements AutoCloseable {
                         ConsumerPositions.advance(c, advance);
                     }
                 }
+                List<io.fmebridge.queue.LogEntry> journal = new ArrayList<>();
+                List<io.fmebridge.source.GatheredBatch> batches = new ArrayList<>();
+                group.forEach(p -> {
+                    journal.addAll(p.writeSet().journal());
+                    batches.addAll(p.writeSet().outbox());
+                });
+                Journal.insert(c, journal, instanceId);
+                OutboxRepository.insert(c, batches);
                 Map<MappingResult, MappingResult> lost = claimInDatabase(c, group);
                 Changes changes = new Changes();
                 group.forEach(p -> p.writeSet().results().forEach(r -> changes.add(lost.getOrDefault(r, r))));

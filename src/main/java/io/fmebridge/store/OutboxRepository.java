@@ -82,6 +82,29 @@ public class OutboxRepository {
                 batch.size(), now, now);
     }
 
+    /** Complete batches into the outbox, on the group commit's connection and in its transaction. */
+    static void insert(java.sql.Connection c, List<GatheredBatch> batches) throws java.sql.SQLException {
+        if (batches.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO outbound_batch (source_id, messages, message_count, "
+                + "status, attempts, created_at, next_attempt_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)")) {
+            for (GatheredBatch batch : batches) {
+                if (batch.size() == 0) {
+                    continue;
+                }
+                ps.setString(1, batch.sourceId());
+                ps.setString(2, StoredText.of("[" + String.join(",", batch.messages()) + "]"));
+                ps.setInt(3, batch.size());
+                ps.setLong(4, now);
+                ps.setLong(5, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /**
      * With fme.queue=kafka: the batches built from one poll of the impressions topic, and how far
      * that poll is stored, in one transaction. A poll read again (after an instance died) finds its

@@ -14,6 +14,15 @@ public final class WriteSet {
     private final List<MappingResult> results = new ArrayList<>();
     private final List<ImpressionWrites> impressions = new ArrayList<>();
     private final List<ConsumerPositions.Advance> positions = new ArrayList<>();
+    private final List<io.fmebridge.queue.LogEntry> journal = new ArrayList<>();
+    private final List<io.fmebridge.source.GatheredBatch> outbox = new ArrayList<>();
+
+    /** A request accepted into the journal: the one row written before its 200. */
+    public static WriteSet append(io.fmebridge.queue.LogEntry entry) {
+        WriteSet set = new WriteSet();
+        set.journal.add(entry);
+        return set;
+    }
 
     public static WriteSet of(ImpressionWrites writes) {
         WriteSet set = new WriteSet();
@@ -29,7 +38,17 @@ public final class WriteSet {
         return results;
     }
 
-    /** With fme.queue=kafka: how far the poll these results came from is stored, written with them. */
+    /** Entries appended to the journal. */
+    public List<io.fmebridge.queue.LogEntry> journal() {
+        return journal;
+    }
+
+    /** Complete batches for Segment, handed to the outbox with the rest. */
+    public List<io.fmebridge.source.GatheredBatch> outbox() {
+        return outbox;
+    }
+
+    /** How far the log (journal or Kafka) these results came from is mapped, written with them. */
     public List<ConsumerPositions.Advance> positions() {
         return positions;
     }
@@ -46,6 +65,6 @@ public final class WriteSet {
     }
 
     public boolean isEmpty() {
-        return results.isEmpty() && positions.isEmpty() && impressions.stream().allMatch(ImpressionWrites::isEmpty);
+        return results.isEmpty() && positions.isEmpty() && journal.isEmpty() && outbox.isEmpty() && impressions.stream().allMatch(ImpressionWrites::isEmpty);
     }
 }

@@ -19,14 +19,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 
 import io.fmebridge.api.ErrorAnswer;
 import io.fmebridge.api.RequestRejectedException;
-import io.fmebridge.destination.SegmentRequestGate.IngestRequest;
 import io.fmebridge.store.SeenMessages;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.store.WriteSet;
@@ -61,7 +59,7 @@ class SegmentRoutesTest {
     @BeforeEach
     void storeIsAMock() throws Exception {
         if (camel.hasEndpoint("mock:commit") == null) {
-            AdviceWith.adviceWith(camel, "segment-ingest", route -> route.weaveById("store-commit").replace().to("mock:commit"));
+            AdviceWith.adviceWith(camel, "segment-store-records", route -> route.weaveById("store-commit").replace().to("mock:commit"));
         }
         commit = camel.getEndpoint("mock:commit", MockEndpoint.class);
         commit.reset();
@@ -72,7 +70,7 @@ class SegmentRoutesTest {
         NotifyBuilder routed = new NotifyBuilder(camel).fromCurrentRoute("segment-message-router").whenDone(5).create();
         commit.expectedMessageCount(1);
 
-        producer.sendBody("direct:segment-ingest", request(
+        producer.sendBody("direct:segment-records", poll(
                 "{\"type\": \"identify\", \"userId\": \"u1\", \"messageId\": \"r1\", \"traits\": {\"a\": 1}}",
                 "{\"type\": \"track\", \"event\": \"bought\", \"userId\": \"u1\", \"messageId\": \"r2\"}",
                 "{\"type\": \"page\", \"name\": \"home\", \"userId\": \"u1\", \"messageId\": \"r3\"}",
@@ -96,7 +94,7 @@ class SegmentRoutesTest {
         commit.expectedMessageCount(1);
         String message = "{\"type\": \"track\", \"event\": \"twice\", \"userId\": \"u2\", \"messageId\": \"same-id\"}";
 
-        producer.sendBody("direct:segment-ingest", request(message, message));
+        producer.sendBody("direct:segment-records", poll(message, message));
 
         commit.assertIsSatisfied();
         List<MappingResult> results = commit.getExchanges().get(0).getIn().getBody(WriteSet.class).results();
@@ -107,9 +105,10 @@ class SegmentRoutesTest {
     @Test
     void messageRefusedWhileReadingIsRecordedWithItsReason() throws Exception { // contract 3.5
         commit.expectedMessageCount(1);
-        SegmentMessage refused = SegmentMessage.refused(1, 40_000, "too-big", DropReason.MESSAGE_TOO_LARGE, "message 1 is over 32 KB");
+        String tooBig = "{\"type\": \"track\", \"event\": \"e\", \"userId\": \"u3\", \"messageId\": \"too-big\", "
+                + "\"properties\": {\"text\": \"" + "x".repeat(40_000) + "\"}}";
 
-        producer.sendBody("direct:segment-ingest", new IngestRequest(context(), List.of(refused)));
+        producer.sendBody("direct:segment-records", poll(tooBig));
 
         commit.assertIsSatisfied();
         MappingResult result = commit.getExchanges().get(0).getIn().getBody(WriteSet.class).results().get(0);
@@ -174,18 +173,11 @@ class SegmentRoutesTest {
         return exchange;
     }
 
-    private IngestRequest request(String... messages) throws Exception {
-        List<SegmentMessage> parsed = new java.util.ArrayList<>();
-        for (int i = 0; i < messages.length; i++) {
-            parsed.add(SegmentMessage.of(i + 1, (ObjectNode) JSON.readTree(messages[i]), messages[i].length()));
-        }
-        return new IngestRequest(context(), parsed);
-    }
-
-    private IngestContext context() {
-        var current = settings.current();
-        var destination = current.destination("web").orElseThrow();
-        return new IngestContext(destination, current.environment(destination.environment()).orElseThrow(),
-                System.currentTimeMillis());
+    /** One journal entry of the destination "web" holding the messages as a JSON array, as its consumer hands it over. */
+    private io.fmebridge.queue.JournalPoll poll(String... messages) {
+        byte[] body = ("[" + String.join(",", messages) + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var entry = new io.fmebridge.queue.LogEntry(1, io.fmebridge.queue.LogEntry.SEGMENT, "web", null, System.currentTimeMillis(), body);
+        return new io.fmebridge.queue.JournalPoll(List.of(entry), new io.fmebridge.store.ConsumerPositions.Advance("test", "segment",
+                java.util.Map.of(), java.util.Map.of(0, 2L)));
     }
 }

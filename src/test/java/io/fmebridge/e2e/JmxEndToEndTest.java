@@ -48,7 +48,7 @@ class JmxEndToEndTest extends SourceSideTest {
         for (ObjectName route : routes) {
             ids.add(jmx.getAttribute(route, "RouteId"));
         }
-        assertThat(ids).contains("impressions-gather", "impressions-deliver", "segment-ingest", "segment-message-router");
+        assertThat(ids).contains("impressions-gather", "impressions-deliver", "segment-store-records", "segment-message-router");
     }
 
     private long attribute(ObjectName name, String attribute) {

@@ -37,12 +37,14 @@ class MetricsEndToEndTest extends RunningServiceTest {
 
     @Test
     void prometheusCountsWhatTheDestinationTookIn() {
+        awaitCaughtUp();
         String before = getWithout("/actuator/prometheus").body();
         String user = unique("user");
         String id = unique("m");
         post("/v1/batch", "{\"batch\": [{\"type\": \"track\", \"event\": \"a\", \"userId\": \"" + user + "\", \"messageId\": \"" + id + "\"},"
                 + "{\"type\": \"track\", \"event\": \"a\", \"userId\": \"" + user + "\", \"messageId\": \"" + id + "\"},"
                 + "{\"type\": \"track\", \"userId\": \"" + user + "\"}]}", "Authorization", basic("web-api-key-1"));
+        awaitCaughtUp(); // counted when mapped, behind the 200
 
         Answer answer = getWithout("/actuator/prometheus");
         assertThat(answer.status()).isEqualTo(200);
@@ -65,8 +67,16 @@ class MetricsEndToEndTest extends RunningServiceTest {
                 - metric(before, "fme_store_commit_seconds_sum", "step=\"write\"")).isGreaterThan(0);
         assertThat(metricWithoutLabels(after, "fme_store_commit_requests_sum")
                 - metricWithoutLabels(before, "fme_store_commit_requests_sum")).isGreaterThanOrEqualTo(1);
+        // the journal: the request appended by one of its group commits, mapped, and the time it took to be queryable
+        assertThat(metric(after, "fme_journal_commit_seconds_count", "step=\"flush\"")
+                - metric(before, "fme_journal_commit_seconds_count", "step=\"flush\"")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(after, "fme_journal_delay_seconds_count", "log=\"segment\"")
+                - metric(before, "fme_journal_delay_seconds_count", "log=\"segment\"")).isGreaterThanOrEqualTo(1);
+        assertThat(after).containsPattern("(?m)^fme_journal_delay_seconds_bucket\\{.*log=\"segment\"");
+        assertThat(after).containsPattern("(?m)^fme_journal_lag_entries\\{.*log=\"segment\".* 0\\.0$");
+        assertThat(after).containsPattern("(?m)^fme_journal_lag_seconds\\{.*log=\"impressions\"");
         // the routes' timings
-        assertThat(after).containsPattern("(?m)^camel_\\w*route\\w*\\{.*routeId=\"segment-ingest\"");
-        assertThat(after).as("exchange counts per route").containsPattern("(?m)^camel_exchanges_total\\{.*routeId=\"segment-ingest\"");
+        assertThat(after).containsPattern("(?m)^camel_\\w*route\\w*\\{.*routeId=\"segment-store-records\"");
+        assertThat(after).as("exchange counts per route").containsPattern("(?m)^camel_exchanges_total\\{.*routeId=\"segment-store-records\"");
     }
 }

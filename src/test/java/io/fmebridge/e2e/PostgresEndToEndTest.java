@@ -95,6 +95,7 @@ class PostgresEndToEndTest extends RunningServiceTest {
 
         assertThat(post("/api/segment/webhook/web", track(user, messageId, "Signed_Up"), "Authorization", SECRET).status()).isEqualTo(200);
 
+        awaitCaughtUp();
         assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM fme_event WHERE message_id = ?", Long.class,
                 messageId)).isEqualTo(1);
         assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
@@ -127,6 +128,7 @@ class PostgresEndToEndTest extends RunningServiceTest {
 
         assertThat(post("/api/segment/webhook/web", body, "Authorization", SECRET).status()).isEqualTo(200);
 
+        awaitCaughtUp();
         assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM fme_identity WHERE identity_key = ?",
                 Long.class, user.replace("\\u0000", "\uFFFD"))).isEqualTo(1);
         Answer answer = get("/api/environments/test/events?key=" + user.replace("\\u0000", "%00"));
@@ -178,6 +180,7 @@ class PostgresEndToEndTest extends RunningServiceTest {
         JsonNode stats = eventually(() -> get("/api/sources/pg-segment/stats").json(), s -> s.path("delivered").asLong() >= 2,
                 Duration.ofSeconds(10));
         assertThat(stats.path("delivered").asLong()).isGreaterThanOrEqualTo(2);
+        awaitCaughtUp();
         assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM fme_impression WHERE identity_key LIKE ?",
                 Long.class, key + "%")).isEqualTo(2);
 
@@ -187,6 +190,7 @@ class PostgresEndToEndTest extends RunningServiceTest {
                 m -> m.size() >= 4, Duration.ofSeconds(15));
         assertThat(segment.messages("pg").stream().filter(m -> m.path("userId").asText().startsWith(key))
                 .map(m -> m.path("messageId").asText()).distinct()).hasSize(2);
+        awaitCaughtUp();
         assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM fme_impression WHERE identity_key LIKE ?",
                 Long.class, key + "%")).isEqualTo(2);
     }

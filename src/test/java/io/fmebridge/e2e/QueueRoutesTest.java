@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 
-/** fme.queue=memory, the default: the Kafka routes and beans are left out, nothing connects to Kafka. */
+/** fme.queue=journal, the default: the Kafka beans are left out, nothing connects to Kafka; the journal's routes run. */
 class QueueRoutesTest extends RunningServiceTest {
     @Autowired
     CamelContext camel;
@@ -18,9 +18,11 @@ class QueueRoutesTest extends RunningServiceTest {
 
     @Test
     void withoutKafkaTheKafkaRoutesAndConsumersAreLeftOut() {
-        assertThat(camel.getRoutes()).extracting(Route::getRouteId).contains("segment-accept", "segment-ingest", "impressions-accept")
-                .doesNotContain("segment-publish", "segment-store-records", "impressions-publish", "impressions-batch-records");
+        assertThat(camel.getRoutes()).extracting(Route::getRouteId).contains("segment-accept", "segment-store-records", "impressions-accept",
+                "impressions-records", "journal-purge");
         assertThat(context.getBeanNamesForType(io.fmebridge.queue.QueueConsumers.class)).isEmpty();
         assertThat(context.getBeanNamesForType(io.fmebridge.queue.KafkaLog.class)).isEmpty();
+        assertThat(context.getBean("segmentLog")).isInstanceOf(io.fmebridge.queue.SegmentJournal.class);
+        assertThat(context.getBeanNamesForType(io.fmebridge.queue.JournalConsumers.class)).hasSize(1);
     }
 }

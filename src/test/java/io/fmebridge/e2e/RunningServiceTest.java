@@ -95,7 +95,47 @@ public abstract class RunningServiceTest {
         return send(request.build());
     }
 
+    /**
+     * A read of the query or admin API, once the service has caught up: data appears after the
+     * consumers map what was answered 200, so every read waits for {@code GET /api/lag} to show no
+     * entry left (the documented way to know).
+     */
     Answer get(String path) {
+        if (!path.startsWith("/api/lag")) {
+            awaitCaughtUp(port);
+        }
+        return getNow(path);
+    }
+
+    /** Waits until every request answered so far is mapped, before a read that does not go through {@link #get}. */
+    void awaitCaughtUp() {
+        awaitCaughtUp(port);
+    }
+
+    /** Waits until every request answered so far is mapped: {@code GET /api/lag} shows no entry left. */
+    static void awaitCaughtUp(int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Answer lag = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/lag"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());
+            JsonNode entries = lag.status() == 200 ? lag.json().path("entries") : null;
+            if (entries == null || !entries.isNumber() || entries.asLong() == 0) {
+                return; // caught up, or a queue (Kafka) whose lag this call does not measure
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the service did not catch up within 60 s: " + lag.body());
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** A read of the query or admin API as it is at this moment. */
+    Answer getNow(String path) {
         return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());

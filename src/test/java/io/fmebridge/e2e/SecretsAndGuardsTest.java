@@ -87,6 +87,7 @@ class SecretsAndGuardsTest extends RunningServiceTest {
     void dropsCanBeFoundInTheLogByDestinationAndMessageId(CapturedOutput output) { // contract 6: searchable logs
         String id = unique("findme");
         post("/v1/track", "{\"userId\": \"u\", \"messageId\": \"" + id + "\"}", "Authorization", basic("web-api-key-1"));
+        awaitCaughtUp();
 
         assertThat(output.getAll()).contains("destination=web messageId=" + id + " reason=missing_event_type_id");
     }

@@ -34,7 +34,7 @@ class DestinationSideAloneTest {
 
     @Test
     void onlyTheDestinationSideRuns() throws Exception {
-        assertThat(camel.getRoutes()).extracting(r -> r.getRouteId()).contains("segment-webhook", "segment-ingest")
+        assertThat(camel.getRoutes()).extracting(r -> r.getRouteId()).contains("segment-webhook", "segment-store-records")
                 .noneMatch(id -> id.startsWith("impressions-"));
         assertThat(post("/api/segment/webhook/web", "web-hook-secret-1", "{\"type\": \"track\", \"event\": \"e\", \"userId\": \"u\"}"))
                 .isEqualTo(200);

@@ -73,7 +73,7 @@ class StoreSettingTest {
     @Test
     void anUnknownQueueIsRefused() {
         Throwable failure = catchThrowable(() -> defaultsFor("fme.queue", "rabbit"));
-        assertThat(failure).isInstanceOf(SettingsException.class).hasMessage("fme.queue: 'rabbit' is neither memory nor kafka");
+        assertThat(failure).isInstanceOf(SettingsException.class).hasMessage("fme.queue: 'rabbit' is neither journal nor kafka");
     }
 
     @Test

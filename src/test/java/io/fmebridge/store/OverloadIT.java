@@ -79,6 +79,7 @@ class OverloadIT {
                     .as("far beyond capacity, the service pushes back").isPositive();
             assertThat(retryAfterMissing.get()).as("refusals without Retry-After").isZero();
             assertThat(stored).isNotEmpty();
+            PackagedService.awaitCaughtUp(port, "t", 120);
             for (String key : stored) {
                 HttpResponse<String> events = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                         + "/api/environments/test/events?limit=1000&key=" + key)).header("Authorization", "Bearer t").build(),

@@ -69,4 +69,27 @@ public final class PackagedService {
             return socket.getLocalPort();
         }
     }
+
+    /** The journal's lag at this moment, from {@code GET /api/lag}: entries answered 200 and not yet mapped. */
+    public static long lagEntries(int port, String adminToken) throws Exception {
+        HttpResponse<String> lag = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/lag")).header("Authorization", "Bearer " + adminToken)
+                .timeout(java.time.Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (lag.statusCode() != 200) {
+            throw new AssertionError("GET /api/lag answered " + lag.statusCode() + ": " + lag.body());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(lag.body()).path("entries").asLong();
+    }
+
+    /** Waits until every request answered so far is mapped (the lag is zero), for at most {@code seconds}. */
+    public static void awaitCaughtUp(int port, String adminToken, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long left;
+        while ((left = lagEntries(port, adminToken)) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still " + left + " journal entries to map after " + seconds + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
 }
