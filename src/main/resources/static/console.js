@@ -345,14 +345,20 @@ async function destination(id, rotated) {
         h('button', { class: 'danger', onclick: () => remove('destinations', id, () => { location.hash = '#destinations'; }) }, 'Delete')),
       error));
   live(async () => {
-    const [stats, latest, dropped] = await Promise.all([
+    const [stats, latest, dropped, lag] = await Promise.all([
       api('GET', '/api/destinations/' + encodeURIComponent(id) + '/stats'),
       api('GET', '/api/environments/' + encodeURIComponent(d.environment) + '/events?destination=' + encodeURIComponent(id) + '&limit=20'),
       api('GET', '/api/destinations/' + encodeURIComponent(id) + '/dropped?limit=20'),
+      api('GET', '/api/lag'),
     ]);
     const totalDropped = Object.values(stats.dropped || {}).reduce((a, b) => a + b, 0);
+    // requests answered 200 that the consumers have not mapped yet: not in the figures above until they are
+    const behind = lag.entries === null ? null : ((lag.segment || {}).destinations || {})[id] || { entries: 0, seconds: 0 };
     figures.replaceChildren(...[['received', stats.received], ['stored', stats.stored], ['duplicates', stats.duplicates], ['dropped', totalDropped]]
-      .map(([name, n]) => h('div', { class: 'figure', 'data-figure': name }, h('b', {}, fmt(n)), h('span', {}, name))));
+      .map(([name, n]) => h('div', { class: 'figure', 'data-figure': name }, h('b', {}, fmt(n)), h('span', {}, name))),
+      h('div', { class: 'figure', 'data-figure': 'behind', title: 'requests answered 200, not yet mapped (GET /api/lag)' },
+        h('b', {}, behind ? fmt(behind.entries) : '—'),
+        h('span', {}, behind ? 'behind' + (behind.entries ? ' (' + behind.seconds.toFixed(1) + ' s)' : '') : 'behind (Kafka: see metrics)')));
     reasons.replaceChildren(...Object.entries(stats.dropped || {}).map(([r, n]) => h('span', { class: 'pill' }, r + ': ' + fmt(n))));
     events.replaceChildren(eventTable(latest));
     drops.replaceChildren(table([

@@ -13,4 +13,10 @@ public interface DestinationStatsMXBean {
 
     /** Drops by reason, as {@code reason=count} pairs. */
     String getDroppedByReason();
+
+    /** Requests of this destination answered 200 but not yet mapped; -1 when the log is Kafka. */
+    long getLagEntries();
+
+    /** How long the oldest of them has waited, in seconds; -1 when the log is Kafka. */
+    double getLagSeconds();
 }

@@ -12,10 +12,13 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import io.fmebridge.queue.JournalLag;
+import io.fmebridge.queue.LogEntry;
 import io.fmebridge.settings.Destination;
 import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.settings.Source;
@@ -37,16 +40,18 @@ public class ProductMBeans implements DisposableBean {
     private final OutboxRepository outbox;
     private final GatheringView gathering;
     private final SourcePauses pauses;
+    private final ObjectProvider<JournalLag> lag;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
 
     public ProductMBeans(SettingsRegistry settings, QueryRepository queries, OutboxRepository outbox, GatheringView gathering,
-                         SourcePauses pauses) {
+                         SourcePauses pauses, ObjectProvider<JournalLag> lag) {
         this.settings = settings;
         this.queries = queries;
         this.outbox = outbox;
         this.gathering = gathering;
         this.pauses = pauses;
+        this.lag = lag;
     }
 
     public static ObjectName destinationName(String id) throws JMException {
@@ -132,6 +137,23 @@ public class ProductMBeans implements DisposableBean {
         @Override
         public String getDroppedByReason() {
             return stats().dropped().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        }
+
+        private JournalLag.Lag journalLag() {
+            JournalLag journal = lag.getIfAvailable();
+            return journal == null ? null : journal.recent().of(LogEntry.SEGMENT, id);
+        }
+
+        @Override
+        public long getLagEntries() {
+            JournalLag.Lag l = journalLag();
+            return l == null ? -1 : l.entries();
+        }
+
+        @Override
+        public double getLagSeconds() {
+            JournalLag.Lag l = journalLag();
+            return l == null ? -1 : l.seconds();
         }
     }
 

@@ -169,4 +169,9 @@ public final class JournalConsumer implements Runnable {
     public void stop() {
         running = false;
     }
+
+    /** Lets {@link #run} go on again after a {@link #stop}. */
+    void resume() {
+        running = true;
+    }
 }

@@ -49,7 +49,9 @@ public final class JournalConsumers implements SmartLifecycle {
     public void start() {
         running = true;
         CamelContext camel = camelProvider.getObject();
+        threads.clear();
         for (JournalConsumer consumer : consumers) {
+            consumer.resume();
             Thread thread = new Thread(() -> {
                 while (!camel.isStarted() && running) { // Camel starts its routes once Spring has started
                     try {
@@ -58,7 +60,9 @@ public final class JournalConsumers implements SmartLifecycle {
                         return;
                     }
                 }
-                consumer.run();
+                if (running) {
+                    consumer.run();
+                }
             }, "journal-" + consumer.logName());
             thread.setDaemon(true);
             threads.add(thread);

@@ -115,6 +115,9 @@ class ConsoleInBrowserTest extends RunningServiceTest {
                 By.xpath("//tr[contains(@class,'drop-row')]"), "missing_event_type_id"));
         assertThat(browser.findElement(By.cssSelector("[data-figure=stored] b")).getText()).isEqualTo("4");
         assertThat(browser.findElement(By.cssSelector("[data-figure=received] b")).getText()).isEqualTo("5");
+        awaitCaughtUp();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("[data-figure=behind] b"), "0")); // the consumers' lag: nothing left to map
         screenshot("04-destination-live");
 
         // Environments, and the event types of one with their chart

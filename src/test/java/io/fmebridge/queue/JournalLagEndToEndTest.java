@@ -1,0 +1,109 @@
+package io.fmebridge.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+
+import javax.management.ObjectName;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fmebridge.operations.ProductMBeans;
+
+/**
+ * Issue 12: while the consumers are behind, the lag shows the entries answered 200 but not yet
+ * mapped, in {@code GET /api/lag} and in the destination's MBean; health goes DOWN once an entry
+ * has waited longer than {@code fme.journal.max-lag}, and UP again when the consumers caught up,
+ * with the message then queryable.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "fme.integrations-file=src/test/resources/integrations-test.yml",
+        "fme.data-dir=target/test-data/journal-lag",
+        "fme.admin-token=t",
+        "fme.journal.max-lag=1s",
+        "management.endpoint.health.show-details=always",
+})
+class JournalLagEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JournalConsumers consumers;
+
+    @Test
+    void theLagShowsWhatIsNotYetMappedAndHealthFollowsIt() throws Exception {
+        consumers.stop(); // the consumers fall behind
+        try {
+            String user = "lag-" + UUID.randomUUID();
+            assertThat(post("/v1/track", "{\"event\": \"lagging\", \"userId\": \"" + user + "\"}").statusCode()).isEqualTo(200);
+
+            JsonNode lag = json(get("/api/lag"));
+            assertThat(lag.path("queue").asText()).isEqualTo("journal");
+            assertThat(lag.path("entries").asLong()).isEqualTo(1);
+            assertThat(lag.path("segment").path("destinations").path("web").path("entries").asLong()).isEqualTo(1);
+            assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(ProductMBeans.destinationName("web"), "LagEntries"))
+                    .isEqualTo(1L);
+            assertThat(json(get("/api/environments/test/events?key=" + user))).as("not mapped yet").isEmpty();
+
+            HttpResponse<String> health = awaitHealth(503);
+            assertThat(health.body()).contains("\"journal\":{\"status\":\"DOWN\"");
+
+            consumers.start(); // they catch up
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (json(get("/api/lag")).path("entries").asLong() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(json(get("/api/lag")).path("entries").asLong()).isZero();
+            assertThat(json(get("/api/environments/test/events?key=" + user))).hasSize(1);
+            assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(
+                    ProductMBeans.destinationName("web").toString()), "LagEntries")).isEqualTo(0L);
+            assertThat(awaitHealth(200).statusCode()).isEqualTo(200);
+        } finally {
+            if (!consumers.isRunning()) {
+                consumers.start();
+            }
+        }
+    }
+
+    private HttpResponse<String> awaitHealth(int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        HttpResponse<String> health = get("/actuator/health");
+        while (health.statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            health = get("/actuator/health");
+        }
+        return health;
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        String basic = "Basic " + Base64.getEncoder().encodeToString("web-api-key-1:".getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", basic)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", "Bearer t")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> answer) throws Exception {
+        return JSON.readTree(answer.body());
+    }
+}
