@@ -134,8 +134,9 @@ public final class JournalConsumer implements Runnable {
                 if (!handle(List.of(entry), poll -> refused.accept(poll, why))) {
                     return false;
                 }
-                log.error("Journal entry {} of the {} log ({} '{}') was refused by the database ({}); recorded as dropped",
-                        entry.id(), logName, LogEntry.SEGMENT.equals(logName) ? "destination" : "environment", entry.target(), why);
+                log.error("Journal entry {} of the {} log ({} '{}') was refused by the database ({}); {}", entry.id(), logName,
+                        LogEntry.SEGMENT.equals(logName) ? "destination" : "environment", entry.target(), why,
+                        LogEntry.SEGMENT.equals(logName) ? "recorded as dropped" : "passed over");
             }
         }
         return true;

@@ -181,18 +181,25 @@ public class GroupCommitWriter implements AutoCloseable {
             onTimed.accept(new GroupTiming(committed.size(), written - began, System.nanoTime() - written));
             // logged and counted before anyone is answered: a client that got its 200 finds its drops
             committed.forEach(p -> onCommitted.accept(p.writeSet()));
+            // claims go before the answers: the next poll of a consumer, sent as soon as it is answered,
+            // must find its messageIds stored, not still claimed by its own previous poll
+            releaseClaims(group);
             committed.forEach(p -> p.done().complete(null));
         } catch (SQLException flushFailure) {
             // Committed but perhaps not on disk: don't answer 200, and don't write it again either.
             log.warn("Could not write the store to disk: {}", flushFailure.toString());
             group.forEach(p -> p.done().completeExceptionally(flushFailure));
         } finally {
-            group.forEach(p -> {
-                if (p.claims() != null) {
-                    p.claims().release();
-                }
-            });
+            releaseClaims(group);
         }
+    }
+
+    private static void releaseClaims(List<Pending> group) {
+        group.forEach(p -> {
+            if (p.claims() != null) {
+                p.claims().release();
+            }
+        });
     }
 
     /** Commits the group in one transaction; if that fails, each request on its own. Returns those committed. */

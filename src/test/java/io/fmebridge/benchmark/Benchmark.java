@@ -71,7 +71,13 @@ final class Benchmark {
 
     /** One inbound load on one target. */
     record Inbound(String kind, String target, int senders, Load.Outcome outcome, long stored, boolean verified,
-                   long peakHeap, long peakRss, StoreWriter writer, long writtenBytes) {
+                   long peakHeap, long peakRss, StoreWriter writer, long writtenBytes, StoreWriter journalWriter,
+                   double drainSeconds, double lagP99Millis) {
+        /** Messages answered 200 per second from the start of the window until the last of them was mapped (the lag at zero). */
+        double mappedPerSecond() {
+            return outcome.okMessagesTotal() / (outcome.windowSeconds() + Math.max(0, drainSeconds));
+        }
+
         /** Bytes written to disk per message answered 200 (the data, its indexes and what the store rewrites), or -1. */
         double writtenPerMessage() {
             return writtenBytes < 0 || outcome.okMessagesTotal() == 0 ? -1 : (double) writtenBytes / outcome.okMessagesTotal();
@@ -80,7 +86,7 @@ final class Benchmark {
 
     /** One outbound run: impressions through the service, or tracks through analytics-java. */
     record Outbound(String target, int count, double seconds, double acceptSeconds, int delivered, boolean verified,
-                    long peakHeap, long peakRss) {
+                    long peakHeap, long peakRss, double lagP99Millis) {
         double perSecond() {
             return count / seconds;
         }
@@ -155,6 +161,9 @@ final class Benchmark {
                 SegmentTraffic traffic = new SegmentTraffic(s, runId + "ws" + t.name() + s);
                 return () -> Load.Body.of(traffic.single(), 1);
             }, 0, plan.warmupMillis() * 2, null);
+            if (!naive) {
+                awaitCaughtUp(t); // what the warm-up left behind is mapped before anything counts
+            }
         }
     }
 
@@ -170,8 +179,10 @@ final class Benchmark {
     private Inbound inbound(String kind, Target target, String path, String auth, int senders) throws Exception {
         long before = stored(target);
         long writtenBefore = Processes.writtenBytes(target.pid());
-        StoreWriter.Reading writerBefore = target.prometheus() == null ? null
-                : StoreWriter.Reading.of(Processes.get(target.prometheus(), null));
+        String metricsBefore = target.prometheus() == null ? null : Processes.get(target.prometheus(), null);
+        StoreWriter.Reading writerBefore = metricsBefore == null ? null : StoreWriter.Reading.of(metricsBefore);
+        StoreWriter.Reading journalBefore = metricsBefore == null ? null : StoreWriter.Reading.journal(metricsBefore);
+        JournalDelay delayBefore = metricsBefore == null ? null : JournalDelay.of(metricsBefore, "segment");
         Load.Outcome outcome;
         try (MemoryProbe memory = new MemoryProbe(target.pid(), target.prometheus())) {
             int messages = kind.equals("batch") ? BATCH_MESSAGES : 1;
@@ -183,15 +194,20 @@ final class Benchmark {
                         p[1] / p[0], p[2] / p[0], "", "", mb(memory.heap()), mb(memory.rss()));
                 return null;
             });
-            StoreWriter writer = writerBefore == null ? null
-                    : StoreWriter.between(writerBefore, StoreWriter.Reading.of(Processes.get(target.prometheus(), null)));
+            // the answers are in; the consumers map what is left of the journal: how long until nothing is
+            double drainSeconds = target.prometheus() == null ? 0 : awaitCaughtUp(target);
+            String metricsAfter = target.prometheus() == null ? null : Processes.get(target.prometheus(), null);
+            StoreWriter writer = writerBefore == null ? null : StoreWriter.between(writerBefore, StoreWriter.Reading.of(metricsAfter));
+            StoreWriter journalWriter = journalBefore == null ? null
+                    : StoreWriter.between(journalBefore, StoreWriter.Reading.journal(metricsAfter));
+            double lagP99 = delayBefore == null ? -1 : JournalDelay.of(metricsAfter, "segment").p99MillisSince(delayBefore);
             long writtenAfter = Processes.writtenBytes(target.pid());
             long stored = stored(target) - before;
             // every message answered 200 is stored (service: counted by its stats; naive: rows)
             boolean verified = stored == outcome.okMessagesTotal() && outcome.okMessagesTotal() > 0;
             Inbound result = new Inbound(kind, target.name(), senders, outcome, stored, verified,
                     memory.peakHeap(), memory.peakRss(), writer,
-                    writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore);
+                    writtenBefore < 0 || writtenAfter < 0 ? -1 : writtenAfter - writtenBefore, journalWriter, drainSeconds, lagP99);
             System.out.printf("%-8s %-8s %7d %6.0f %9.0f %11.0f %9.1f %9.1f %8s %8s%s%n", kind, target.name(), senders,
                     outcome.windowSeconds(), outcome.requestsPerSecond(), outcome.messagesPerSecond(), outcome.p50Millis(),
                     outcome.p99Millis(), target.prometheus() == null ? "-" : mb(memory.peakHeap()), mb(memory.peakRss()),
@@ -199,12 +215,26 @@ final class Benchmark {
                             + (outcome.statuses().keySet().stream().anyMatch(s -> s != 200) || outcome.ioErrors() > 0
                             ? "  answers " + outcome.statuses() + " io errors " + outcome.ioErrors() : ""));
             if (writer != null) {
-                System.out.printf("%-8s %-8s %7d   store writer busy %.0f%%, %.1f requests a commit, write %.1f ms + flush %.1f ms%n",
-                        kind, target.name(), senders, writer.busy() * 100, writer.requestsPerCommit(), writer.writeMillisPerCommit(),
-                        writer.flushMillisPerCommit());
+                System.out.printf("%-8s %-8s %7d   journal writer busy %.0f%%, %.1f requests a commit; store writer busy %.0f%%; "
+                                + "caught up %.1f s after the window, %,.0f messages/s mapped; lag p99 %s ms%n",
+                        kind, target.name(), senders, journalWriter.busy() * 100, journalWriter.requestsPerCommit(), writer.busy() * 100,
+                        drainSeconds, result.mappedPerSecond(), lagP99 < 0 ? "-" : String.format("%.0f", lagP99));
             }
             return result;
         }
+    }
+
+    /** Waits until {@code GET /api/lag} shows no entry left to map; returns how long that took, in seconds. */
+    private static double awaitCaughtUp(Target target) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(600);
+        while (JSON.readTree(Processes.get("http://127.0.0.1:" + target.port() + "/api/lag", ADMIN_TOKEN)).path("entries").asLong() > 0) {
+            if (System.nanoTime() > deadline) {
+                return -1;
+            }
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Messages stored so far: the destination's {@code stored} figure, or the naive ceiling's row count. */
@@ -224,6 +254,7 @@ final class Benchmark {
         AtomicLong accepted = new AtomicLong();
         AtomicLong acceptedAt = new AtomicLong();
         sink.reset();
+        JournalDelay delayBefore = JournalDelay.of(Processes.get(svc.prometheus(), null), "impressions");
         try (MemoryProbe memory = new MemoryProbe(svc.pid(), svc.prometheus())) {
             long t0 = System.nanoTime();
             List<Thread> senders = new ArrayList<>();
@@ -269,8 +300,9 @@ final class Benchmark {
             int delivered = sink.distinctMessages();
             long sourceDelivered = deliveredFigure(svc);
             boolean verified = delivered == count && accepted.get() == count && sourceDelivered >= count;
+            double lagP99 = JournalDelay.of(Processes.get(svc.prometheus(), null), "impressions").p99MillisSince(delayBefore);
             Outbound result = new Outbound("service", count, seconds, acceptSeconds, delivered, verified, memory.peakHeap(),
-                    memory.peakRss());
+                    memory.peakRss(), lagP99);
             outboundLine(result);
             return result;
         }
@@ -325,7 +357,7 @@ final class Benchmark {
             }
             double seconds = (sink.lastNewAtNanos() - t0) / 1e9;
             Outbound result = new Outbound("analytics-java", count, seconds, acceptSeconds, sink.distinctMessages(),
-                    sink.distinctMessages() == count, 0, Math.max(0, Processes.rss(ProcessHandle.current().pid())[0] - rssBefore));
+                    sink.distinctMessages() == count, 0, Math.max(0, Processes.rss(ProcessHandle.current().pid())[0] - rssBefore), -1);
             outboundLine(result);
             return result;
         } finally {

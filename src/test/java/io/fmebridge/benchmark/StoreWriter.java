@@ -15,6 +15,14 @@ record StoreWriter(double commits, double requests, double writeSeconds, double 
                     sample(prometheus, "fme_store_commit_seconds_sum", "step=\"write\""),
                     sample(prometheus, "fme_store_commit_seconds_sum", "step=\"flush\""), System.nanoTime());
         }
+
+        /** The journal's writer, which every answer 200 waits for. */
+        static Reading journal(String prometheus) {
+            return new Reading(sample(prometheus, "fme_journal_commit_seconds_count", "step=\"write\""),
+                    sample(prometheus, "fme_journal_commit_requests_sum", null),
+                    sample(prometheus, "fme_journal_commit_seconds_sum", "step=\"write\""),
+                    sample(prometheus, "fme_journal_commit_seconds_sum", "step=\"flush\""), System.nanoTime());
+        }
     }
 
     static StoreWriter between(Reading before, Reading after) {
