@@ -26,8 +26,10 @@ import io.fmebridge.settings.Environment;
 import io.fmebridge.settings.IntegrationSettings;
 import io.fmebridge.settings.IntegrationsFile.DestinationEntry;
 import io.fmebridge.settings.IntegrationsFile.EnvironmentEntry;
+import io.fmebridge.settings.IntegrationsFile.MetricEntry;
 import io.fmebridge.settings.IntegrationsFile.SourceEntry;
 import io.fmebridge.settings.MergePatch;
+import io.fmebridge.settings.Metric;
 import io.fmebridge.settings.SettingsAdmin;
 import io.fmebridge.settings.SettingsDocument;
 import io.fmebridge.settings.SettingsException;
@@ -175,6 +177,44 @@ public class AdminSettingsController {
         return ResponseEntity.noContent().build();
     }
 
+    // -- metrics of the experiment readout
+
+    @GetMapping("/metrics")
+    public List<Map<String, Object>> metrics() {
+        return settings.current().metrics().stream().map(AdminSettingsController::view).toList();
+    }
+
+    @GetMapping("/metrics/{id}")
+    public Map<String, Object> metric(@PathVariable String id) {
+        return view(settings.current().metric(id).orElseThrow(() -> new SettingsAdmin.NotFound("no metric '" + id + "'")));
+    }
+
+    @PostMapping(path = "/metrics", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<Map<String, Object>> createMetric(@RequestBody(required = false) String body) {
+        MetricEntry entry = SettingsLoader.readEntry("metric", body, MetricEntry.class);
+        return ResponseEntity.status(HttpStatus.CREATED).body(view(admin.createMetric(entry)));
+    }
+
+    @PutMapping(path = "/metrics/{id}", consumes = MediaType.ALL_VALUE)
+    public Map<String, Object> updateMetric(@PathVariable String id, @RequestBody(required = false) String body) {
+        MetricEntry entry = SettingsLoader.readEntry("metric '" + id + "'", body, MetricEntry.class);
+        sameId(id, entry.id());
+        return view(admin.updateMetric(id, existing -> entry));
+    }
+
+    @PatchMapping(path = "/metrics/{id}", consumes = MediaType.ALL_VALUE)
+    public Map<String, Object> patchMetric(@PathVariable String id, @RequestBody(required = false) String body) {
+        JsonNode patch = MergePatch.read("metric '" + id + "'", body);
+        sameId(id, patch.path("id").textValue());
+        return view(admin.updateMetric(id, existing -> MergePatch.apply("metric '" + id + "'", existing, patch)));
+    }
+
+    @DeleteMapping("/metrics/{id}")
+    public ResponseEntity<Void> deleteMetric(@PathVariable String id) {
+        admin.deleteMetric(id);
+        return ResponseEntity.noContent().build();
+    }
+
     // -- the whole document
 
     /** The settings in force, in the file's format: inbound credentials as hashes, write keys as they are. */
@@ -208,6 +248,7 @@ public class AdminSettingsController {
         answer.put("environments", imported.environments().size());
         answer.put("destinations", imported.destinations().size());
         answer.put("sources", imported.sources().size());
+        answer.put("metrics", imported.metrics().size());
         return answer;
     }
 
@@ -259,7 +300,28 @@ public class AdminSettingsController {
         v.put("trafficTypes", List.copyOf(e.trafficTypes()));
         v.put("defaultTrafficType", e.defaultTrafficType());
         v.put("flagTrafficTypes", e.flagTrafficTypes());
+        Map<String, Object> experiments = new LinkedHashMap<>();
+        e.experiments().forEach((flag, x) -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("control", x.control());
+            one.put("split", x.split());
+            experiments.put(flag, one);
+        });
+        v.put("experiments", experiments);
         v.put("sdkKeyCount", e.sdkKeyHashes().size());
+        return v;
+    }
+
+    private static Map<String, Object> view(Metric m) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", m.id());
+        v.put("name", m.name());
+        v.put("description", m.description());
+        v.put("environment", m.environment());
+        v.put("trafficType", m.trafficType());
+        v.put("eventType", m.eventType());
+        v.put("measure", m.measure().name());
+        v.put("higherIsBetter", m.higherIsBetter());
         return v;
     }
 

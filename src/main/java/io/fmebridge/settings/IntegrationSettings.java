@@ -12,12 +12,19 @@ public final class IntegrationSettings {
     private final Map<String, Environment> environments = new LinkedHashMap<>();
     private final Map<String, Destination> destinations = new LinkedHashMap<>();
     private final Map<String, Source> sources = new LinkedHashMap<>();
+    private final Map<String, Metric> metrics = new LinkedHashMap<>();
     // API keys are looked up by their digest, so the look-up time says nothing about the key itself.
     private final Map<String, Destination> destinationsByApiKeyDigest = new LinkedHashMap<>();
     private final Map<String, Environment> environmentsBySdkKeyDigest = new LinkedHashMap<>();
     private final Map<String, List<Source>> sourcesByEnvironment = new LinkedHashMap<>();
 
     public IntegrationSettings(List<Environment> environments, List<Destination> destinations, List<Source> sources) {
+        this(environments, destinations, sources, List.of());
+    }
+
+    public IntegrationSettings(List<Environment> environments, List<Destination> destinations, List<Source> sources,
+                               List<Metric> metrics) {
+        metrics.forEach(m -> this.metrics.put(m.id(), m));
         environments.forEach(e -> {
             this.environments.put(e.id(), e);
             e.sdkKeyHashes().forEach(hash -> environmentsBySdkKeyDigest.put(hash, e));
@@ -42,6 +49,15 @@ public final class IntegrationSettings {
 
     public Optional<Source> source(String id) {
         return Optional.ofNullable(sources.get(id));
+    }
+
+    public Optional<Metric> metric(String id) {
+        return Optional.ofNullable(metrics.get(id));
+    }
+
+    /** The readout's metrics, in the order they were defined. */
+    public List<Metric> metrics() {
+        return List.copyOf(metrics.values());
     }
 
     public Optional<Destination> destinationByApiKey(String apiKey) {

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 public record IntegrationsFile(
         List<EnvironmentEntry> environments,
         List<DestinationEntry> destinations,
-        List<SourceEntry> sources) {
+        List<SourceEntry> sources,
+        List<MetricEntry> metrics) {
 
     public record EnvironmentEntry(
             String id,
@@ -24,7 +25,24 @@ public record IntegrationsFile(
             List<String> sdkKeys,
             List<String> sdkKeyHashes,
             String defaultTrafficType,
-            Map<String, String> flagTrafficTypes) {
+            Map<String, String> flagTrafficTypes,
+            Map<String, ExperimentEntry> experiments) {
+    }
+
+    /** The readout's settings of one flag: the control treatment and the expected split (weights per treatment). */
+    public record ExperimentEntry(String control, Map<String, Double> split) {
+    }
+
+    /** A metric of the experiment readout. */
+    public record MetricEntry(
+            String id,
+            String name,
+            String description,
+            String environment,
+            String trafficType,
+            String eventType,
+            String measure,
+            Boolean higherIsBetter) {
     }
 
     public record DestinationEntry(

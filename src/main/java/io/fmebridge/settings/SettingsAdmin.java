@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
 import io.fmebridge.destination.Credentials;
 import io.fmebridge.settings.IntegrationsFile.DestinationEntry;
 import io.fmebridge.settings.IntegrationsFile.EnvironmentEntry;
+import io.fmebridge.settings.IntegrationsFile.MetricEntry;
 import io.fmebridge.settings.IntegrationsFile.SourceEntry;
 
 /**
@@ -66,12 +67,12 @@ public class SettingsAdmin {
         return registry.change(file -> {
             EnvironmentEntry existing = find(file.environments(), EnvironmentEntry::id, id, "environment");
             EnvironmentEntry entry = edit.apply(new EnvironmentEntry(id, existing.name(), existing.trafficTypes(), null, null,
-                    existing.defaultTrafficType(), existing.flagTrafficTypes()));
+                    existing.defaultTrafficType(), existing.flagTrafficTypes(), existing.experiments()));
             EnvironmentEntry kept = entry.sdkKeys() == null && entry.sdkKeyHashes() == null
                     ? new EnvironmentEntry(id, entry.name(), entry.trafficTypes(), null, existing.sdkKeyHashes(),
-                            entry.defaultTrafficType(), entry.flagTrafficTypes())
+                            entry.defaultTrafficType(), entry.flagTrafficTypes(), entry.experiments())
                     : new EnvironmentEntry(id, entry.name(), entry.trafficTypes(), entry.sdkKeys(), entry.sdkKeyHashes(),
-                            entry.defaultTrafficType(), entry.flagTrafficTypes());
+                            entry.defaultTrafficType(), entry.flagTrafficTypes(), entry.experiments());
             return with(file, replace(file.environments(), EnvironmentEntry::id, id, kept), null, null);
         }, "environment '" + id + "' updated").environment(id).orElseThrow();
     }
@@ -82,6 +83,7 @@ public class SettingsAdmin {
         List<String> users = new ArrayList<>();
         current.destinations().stream().filter(d -> d.environment().equals(id)).forEach(d -> users.add("destination '" + d.id() + "'"));
         current.sources().stream().filter(s -> s.environment().equals(id)).forEach(s -> users.add("source '" + s.id() + "'"));
+        current.metrics().stream().filter(m -> m.environment().equals(id)).forEach(m -> users.add("metric '" + m.id() + "'"));
         if (!users.isEmpty()) {
             throw new Conflict("environment '" + id + "' is used by " + String.join(", ", users) + "; delete or move them first");
         }
@@ -176,6 +178,34 @@ public class SettingsAdmin {
         registry.change(file -> with(file, null, null, remove(file.sources(), SourceEntry::id, id)), "source '" + id + "' deleted");
     }
 
+    // -- metrics
+
+    public Metric createMetric(MetricEntry entry) {
+        String id = entry.id();
+        if (id != null && registry.current().metric(id).isPresent()) {
+            throw new Conflict("metric '" + id + "' exists already");
+        }
+        return registry.change(file -> withMetrics(file, add(file.metrics(), entry)), "metric '" + id + "' created")
+                .metric(id).orElseThrow();
+    }
+
+    /** Replaces a metric's entry by what {@code edit} makes of the current one. */
+    public Metric updateMetric(String id, UnaryOperator<MetricEntry> edit) {
+        metric(id);
+        return registry.change(file -> {
+            MetricEntry existing = find(file.metrics(), MetricEntry::id, id, "metric");
+            MetricEntry entry = edit.apply(existing);
+            MetricEntry kept = new MetricEntry(id, entry.name(), entry.description(), entry.environment(), entry.trafficType(),
+                    entry.eventType(), entry.measure(), entry.higherIsBetter());
+            return withMetrics(file, replace(file.metrics(), MetricEntry::id, id, kept));
+        }, "metric '" + id + "' updated").metric(id).orElseThrow();
+    }
+
+    public void deleteMetric(String id) {
+        metric(id);
+        registry.change(file -> withMetrics(file, remove(file.metrics(), MetricEntry::id, id)), "metric '" + id + "' deleted");
+    }
+
     /** The whole document replaced at once, as an import of an exported file. */
     public IntegrationSettings replaceAll(String yaml, Long expectedVersion) {
         IntegrationsFile imported = SettingsLoader.read(SettingsRegistry.CHANGE_NAME, yaml);
@@ -204,6 +234,10 @@ public class SettingsAdmin {
         return registry.current().source(id).orElseThrow(() -> new NotFound("no source '" + id + "'"));
     }
 
+    private Metric metric(String id) {
+        return registry.current().metric(id).orElseThrow(() -> new NotFound("no metric '" + id + "'"));
+    }
+
     private static void refuseGivenCredentials(DestinationEntry entry) {
         if (entry.apiKey() != null || entry.apiKeyHash() != null || entry.webhookSecret() != null
                 || entry.webhookSecretHash() != null || entry.signingSecret() != null) {
@@ -219,7 +253,7 @@ public class SettingsAdmin {
 
     /** The entry as it is in the newest version: it may have gone since the caller looked. */
     private static <T> T find(List<T> entries, Function<T, String> idOf, String id, String kind) {
-        return entries.stream().filter(e -> id.equals(idOf.apply(e))).findFirst()
+        return (entries == null ? List.<T>of() : entries).stream().filter(e -> id.equals(idOf.apply(e))).findFirst()
                 .orElseThrow(() -> new NotFound("no " + kind + " '" + id + "'"));
     }
 
@@ -241,7 +275,12 @@ public class SettingsAdmin {
     private static IntegrationsFile with(IntegrationsFile file, List<EnvironmentEntry> environments, List<DestinationEntry> destinations,
                                          List<SourceEntry> sources) {
         return new IntegrationsFile(environments == null ? file.environments() : environments,
-                destinations == null ? file.destinations() : destinations, sources == null ? file.sources() : sources);
+                destinations == null ? file.destinations() : destinations, sources == null ? file.sources() : sources,
+                file.metrics());
+    }
+
+    private static IntegrationsFile withMetrics(IntegrationsFile file, List<MetricEntry> metrics) {
+        return new IntegrationsFile(file.environments(), file.destinations(), file.sources(), metrics);
     }
 
     private static <T> List<T> add(List<T> entries, T entry) {
@@ -251,13 +290,13 @@ public class SettingsAdmin {
     }
 
     private static <T> List<T> replace(List<T> entries, Function<T, String> idOf, String id, T entry) {
-        List<T> changed = new ArrayList<>(entries);
+        List<T> changed = new ArrayList<>(entries == null ? List.of() : entries);
         changed.replaceAll(e -> Objects.equals(idOf.apply(e), id) ? entry : e);
         return changed;
     }
 
     private static <T> List<T> remove(List<T> entries, Function<T, String> idOf, String id) {
-        List<T> changed = new ArrayList<>(entries);
+        List<T> changed = new ArrayList<>(entries == null ? List.of() : entries);
         changed.removeIf(e -> Objects.equals(idOf.apply(e), id));
         return changed;
     }

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fmebridge.settings.IntegrationsFile.BatchEntry;
 import io.fmebridge.settings.IntegrationsFile.DestinationEntry;
 import io.fmebridge.settings.IntegrationsFile.EnvironmentEntry;
+import io.fmebridge.settings.IntegrationsFile.ExperimentEntry;
+import io.fmebridge.settings.IntegrationsFile.MetricEntry;
 import io.fmebridge.settings.IntegrationsFile.SourceEntry;
 
 /**
@@ -36,7 +38,8 @@ public final class SettingsDocument {
         for (Environment e : settings.environments()) {
             environments.add(new EnvironmentEntry(e.id(), e.name(), List.copyOf(e.trafficTypes()), null,
                     e.sdkKeyHashes().isEmpty() ? null : e.sdkKeyHashes().stream().map(SettingsDocument::hash).toList(),
-                    e.defaultTrafficType(), e.flagTrafficTypes().isEmpty() ? null : new LinkedHashMap<>(e.flagTrafficTypes())));
+                    e.defaultTrafficType(), e.flagTrafficTypes().isEmpty() ? null : new LinkedHashMap<>(e.flagTrafficTypes()),
+                    experiments(e)));
         }
         List<DestinationEntry> destinations = new ArrayList<>();
         for (Destination d : settings.destinations()) {
@@ -53,7 +56,22 @@ public final class SettingsDocument {
             sources.add(new SourceEntry(s.id(), s.environment(), s.writeKey(), s.endpoint(), identities.isEmpty() ? null : identities,
                     new BatchEntry(s.maxMessages(), s.maxBytes(), DurationText.format(s.maxDelay()))));
         }
-        return new IntegrationsFile(environments, destinations, sources);
+        List<MetricEntry> metrics = new ArrayList<>();
+        for (Metric m : settings.metrics()) {
+            metrics.add(new MetricEntry(m.id(), m.name(), m.description(), m.environment(), m.trafficType(), m.eventType(),
+                    m.measure().name(), m.higherIsBetter()));
+        }
+        return new IntegrationsFile(environments, destinations, sources, metrics.isEmpty() ? null : metrics);
+    }
+
+    private static Map<String, ExperimentEntry> experiments(Environment e) {
+        if (e.experiments().isEmpty()) {
+            return null;
+        }
+        Map<String, ExperimentEntry> experiments = new LinkedHashMap<>();
+        e.experiments().forEach((flag, x) -> experiments.put(flag,
+                new ExperimentEntry(x.control(), x.split().isEmpty() ? null : new LinkedHashMap<>(x.split()))));
+        return experiments;
     }
 
     public static String yaml(IntegrationsFile file) {

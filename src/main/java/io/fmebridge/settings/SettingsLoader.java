@@ -14,7 +14,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /** Reads {@code integrations.yml} and checks it; any problem names the file, the entry and the problem. */
 public final class SettingsLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    // on, off, yes and no are words here (as in YAML 1.2), not booleans: "off" is FME's usual control treatment
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS).build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
@@ -58,7 +60,7 @@ public final class SettingsLoader {
         } catch (JsonProcessingException e) {
             throw new SettingsException(name + ": " + e.getOriginalMessage(), e);
         }
-        return raw == null ? new IntegrationsFile(null, null, null) : raw;
+        return raw == null ? new IntegrationsFile(null, null, null, null) : raw;
     }
 
     /** One entry of the document (a destination, say) given alone, in JSON or YAML, checked for its shape. */

@@ -15,6 +15,8 @@ import io.fmebridge.destination.Credentials;
 import io.fmebridge.settings.IntegrationsFile.BatchEntry;
 import io.fmebridge.settings.IntegrationsFile.DestinationEntry;
 import io.fmebridge.settings.IntegrationsFile.EnvironmentEntry;
+import io.fmebridge.settings.IntegrationsFile.ExperimentEntry;
+import io.fmebridge.settings.IntegrationsFile.MetricEntry;
 import io.fmebridge.settings.IntegrationsFile.SourceEntry;
 
 /**
@@ -31,6 +33,8 @@ public final class SettingsValidator {
     private static final int MAX_TRAFFIC_TYPE_LENGTH = 100;
     /** How a stored credential hash is written: {@code sha256:<hex>}. */
     public static final String HASH_PREFIX = "sha256:";
+    /** An event type id as track events are stored (contract 3.4). */
+    private static final java.util.regex.Pattern EVENT_TYPE_ID = java.util.regex.Pattern.compile("[a-zA-Z0-9][-_.:a-zA-Z0-9]{0,79}");
     private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     private final String file;
@@ -81,7 +85,87 @@ public final class SettingsValidator {
             }
             sources.add(source);
         }
-        return new IntegrationSettings(environments, destinations, sources);
+
+        List<Metric> metrics = new ArrayList<>();
+        Set<String> metricIds = new HashSet<>();
+        List<MetricEntry> metricEntries = raw.metrics() == null ? List.of() : raw.metrics();
+        for (int i = 0; i < metricEntries.size(); i++) {
+            MetricEntry entry = metricEntries.get(i);
+            String where = "metrics[" + i + "]" + (entry.id() == null ? "" : " '" + entry.id() + "'");
+            Metric metric = metric(entry, where, byId);
+            if (!metricIds.add(metric.id())) {
+                throw fail(where, "duplicate id '" + metric.id() + "'");
+            }
+            metrics.add(metric);
+        }
+        return new IntegrationSettings(environments, destinations, sources, metrics);
+    }
+
+    private Metric metric(MetricEntry m, String where, Map<String, Environment> environments) {
+        String id = id(m.id(), where);
+        Environment env = environmentOf(m.environment(), where, environments);
+        String trafficType = trafficType(required(m.trafficType(), where, "trafficType"), env, where, "trafficType");
+        String eventType = required(m.eventType(), where, "eventType").trim();
+        if (!EVENT_TYPE_ID.matcher(eventType).matches()) {
+            throw fail(where, "eventType '" + eventType + "' is not an event type id: 1 to 80 letters, digits, '-', '_', '.' "
+                    + "or ':', starting with a letter or digit (spaces are stored as '_')");
+        }
+        Metric.Measure measure;
+        try {
+            measure = Metric.Measure.parse(required(m.measure(), where, "measure"));
+        } catch (IllegalArgumentException ex) {
+            throw fail(where, "measure must be conversion, count, sum or average, not '" + m.measure() + "'");
+        }
+        String name = m.name() == null || m.name().isBlank() ? id : m.name().trim();
+        if (name.length() > 200) {
+            throw fail(where, "name is over 200 characters");
+        }
+        String description = m.description() == null || m.description().isBlank() ? null : m.description().trim();
+        if (description != null && description.length() > 2000) {
+            throw fail(where, "description is over 2000 characters");
+        }
+        return new Metric(id, name, description, env.id(), trafficType, eventType, measure,
+                m.higherIsBetter() == null || m.higherIsBetter());
+    }
+
+    private Map<String, Experiment> experiments(Map<String, ExperimentEntry> entries, String where) {
+        Map<String, Experiment> experiments = new LinkedHashMap<>();
+        if (entries == null) {
+            return experiments;
+        }
+        for (Map.Entry<String, ExperimentEntry> e : entries.entrySet()) {
+            String flag = e.getKey();
+            String at = "experiments." + flag;
+            if (flag == null || flag.isBlank()) {
+                throw fail(where, "experiments has an empty flag name");
+            }
+            ExperimentEntry x = e.getValue() == null ? new ExperimentEntry(null, null) : e.getValue();
+            String control = x.control() == null ? null : x.control().trim();
+            if (control != null && control.isEmpty()) {
+                throw fail(where, at + ".control is empty; name a treatment, or leave it out for 'off' or else the first seen");
+            }
+            Map<String, Double> split = new LinkedHashMap<>();
+            if (x.split() != null) {
+                for (Map.Entry<String, Double> w : x.split().entrySet()) {
+                    if (w.getKey() == null || w.getKey().isBlank()) {
+                        throw fail(where, at + ".split has an empty treatment name");
+                    }
+                    if (w.getValue() == null || !(w.getValue() > 0) || w.getValue().isInfinite()) {
+                        throw fail(where, at + ".split." + w.getKey() + " must be a number above 0 (a share, such as 50), not "
+                                + w.getValue());
+                    }
+                    split.put(w.getKey(), w.getValue());
+                }
+                if (split.size() == 1) {
+                    throw fail(where, at + ".split names one treatment; give the share of every treatment, or leave split out");
+                }
+            }
+            if (control != null && !split.isEmpty() && !split.containsKey(control)) {
+                throw fail(where, at + ".control '" + control + "' is not one of split " + split.keySet());
+            }
+            experiments.put(flag, new Experiment(control, java.util.Collections.unmodifiableMap(split)));
+        }
+        return experiments;
     }
 
     private Environment environment(EnvironmentEntry e, String where, Set<String> sdkKeys) {
@@ -130,7 +214,8 @@ public final class SettingsValidator {
             }
         }
         return new Environment(id, e.name() == null ? id : e.name(), java.util.Collections.unmodifiableSet(trafficTypes),
-                List.copyOf(keyHashes), defaultTt, java.util.Collections.unmodifiableMap(flagTts));
+                List.copyOf(keyHashes), defaultTt, java.util.Collections.unmodifiableMap(flagTts),
+                java.util.Collections.unmodifiableMap(experiments(e.experiments(), where)));
     }
 
     private Destination destination(DestinationEntry d, String where, Map<String, Environment> environments) {

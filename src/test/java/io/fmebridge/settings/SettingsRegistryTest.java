@@ -41,7 +41,7 @@ class SettingsRegistryTest {
         assertThat(second.version()).as("read from the database, not seeded again").isEqualTo(1);
 
         first.change(file -> new IntegrationsFile(List.of(file.environments().get(0),
-                new EnvironmentEntry("stage", null, List.of("user"), null, null, null, null)), file.destinations(), file.sources()),
+                new EnvironmentEntry("stage", null, List.of("user"), null, null, null, null, null)), file.destinations(), file.sources(), null),
                 "environment 'stage' created");
         assertThat(first.current().environment("stage")).isPresent();
         assertThat(second.current().environment("stage")).isEmpty();
@@ -57,9 +57,9 @@ class SettingsRegistryTest {
         SettingsRegistry first = new SettingsRegistry(properties, jdbc, events::add);
         SettingsRegistry second = new SettingsRegistry(properties, jdbc, events::add);
         first.change(file -> new IntegrationsFile(List.of(file.environments().get(0),
-                new EnvironmentEntry("a", null, List.of("user"), null, null, null, null)), null, null), "a");
+                new EnvironmentEntry("a", null, List.of("user"), null, null, null, null, null)), null, null, null), "a");
         second.change(file -> new IntegrationsFile(concat(file.environments(),
-                new EnvironmentEntry("b", null, List.of("user"), null, null, null, null)), null, null), "b");
+                new EnvironmentEntry("b", null, List.of("user"), null, null, null, null, null)), null, null, null), "b");
         assertThat(second.current().environments()).extracting(Environment::id).containsExactly("prod", "a", "b");
         assertThat(second.version()).isEqualTo(3);
     }
@@ -68,7 +68,7 @@ class SettingsRegistryTest {
     void aRefusedChangeChangesNothing() {
         SettingsRegistry registry = new SettingsRegistry(properties, jdbc, events::add);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.change(file -> new IntegrationsFile(List.of(
-                new EnvironmentEntry("x", null, null, null, null, null, null)), null, null), "bad"))
+                new EnvironmentEntry("x", null, null, null, null, null, null, null)), null, null, null), "bad"))
                 .isInstanceOf(SettingsException.class).hasMessage("settings: environments[0] 'x': trafficTypes is missing; list at least one traffic type");
         assertThat(registry.version()).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM settings_version", Long.class)).isEqualTo(1);

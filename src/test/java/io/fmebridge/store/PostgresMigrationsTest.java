@@ -127,12 +127,50 @@ class PostgresMigrationsTest {
         Flyway embedded = Flyway.configure().dataSource(h2).locations(locations("h2")).load();
         embedded.migrate();
 
-        assertThat(versions(pg)).containsExactly("0.1", "1", "2", "3", "4", "5", "6", "6.1", "7", "7.1");
-        assertThat(versions(embedded)).containsExactly("1", "2", "3", "4", "5", "6", "7", "7.1");
+        assertThat(versions(pg)).containsExactly("0.1", "1", "2", "3", "4", "5", "6", "6.1", "7", "7.1", "8");
+        assertThat(versions(embedded)).containsExactly("1", "2", "3", "4", "5", "6", "7", "7.1", "8");
         assertThat(tables(postgres, schema)).hasSize(17).isEqualTo(tables(h2, "public"));
         // a second start finds nothing to do, and the checksums still match
         assertThat(pg.migrate().migrationsExecuted).isZero();
         pg.validate();
+    }
+
+    /** The readout's SQL (issue 13) runs on PostgreSQL as on H2, with the same figures. */
+    @Test
+    void theReadoutsQueriesRunOnPostgres() {
+        migratePostgres();
+        JdbcTemplate jdbc = new JdbcTemplate(postgres);
+        for (int i = 0; i < 10; i++) {
+            String treatment = i % 2 == 0 ? "on" : "off";
+            jdbc.update("INSERT INTO fme_impression (environment_id, flag, identity_key, treatment, impression_time, traffic_type, "
+                    + "received_at) VALUES ('prod', 'new_checkout', ?, ?, ?, 'user', 0)", "k" + i, treatment, 1000 + i);
+            if (i < 4) { // k0, k2 on; k1, k3 off: converted, values 10 + i
+                jdbc.update("INSERT INTO fme_event (environment_id, destination_id, traffic_type, identity_key, event_type_id, "
+                        + "event_value, event_time, properties, received_at) VALUES ('prod', 'web', 'user', ?, 'bought', ?, ?, '{}', 0)",
+                        "k" + i, 10.0 + i, 2000 + i);
+            }
+        }
+        jdbc.update("INSERT INTO fme_impression (environment_id, flag, identity_key, treatment, impression_time, traffic_type, "
+                + "received_at) VALUES ('prod', 'new_checkout', 'k9', 'on', 1500, 'user', 0)"); // k9 saw both
+        jdbc.update("INSERT INTO fme_attribute (environment_id, traffic_type, identity_key, name, value_json, updated_at) "
+                + "VALUES ('prod', 'user', 'k0', 'plan', '\"pro\"', 0)");
+        io.fmebridge.readout.ReadoutQuery query = new io.fmebridge.readout.ReadoutQuery(jdbc);
+        var scope = new io.fmebridge.readout.ReadoutQuery.Scope("prod", "new_checkout", "user", 0, 10_000, null);
+
+        assertThat(query.flagSeen("prod", "new_checkout")).isTrue();
+        assertThat(query.eventTypeSeen("prod", "bought", "user")).isTrue();
+        assertThat(query.exposures(scope)).extracting(e -> e.treatment() + ":" + e.keys() + ":" + e.mixedKeys())
+                .containsExactly("on:5:0", "off:4:1");
+        var metric = new io.fmebridge.settings.Metric("paid", "Paid", null, "prod", "user", "bought",
+                io.fmebridge.settings.Metric.Measure.sum, true);
+        var on = query.figures(scope, metric).get("on");
+        assertThat(on.keys()).isEqualTo(5);
+        assertThat(on.converted()).isEqualTo(2);
+        assertThat(on.sample().sum()).isEqualTo(22.0); // 10 + 12
+        assertThat(on.sample().sumOfSquares()).isEqualTo(244.0);
+        var filtered = new io.fmebridge.readout.ReadoutQuery.Scope("prod", "new_checkout", "user", 0, 10_000,
+                new io.fmebridge.readout.ReadoutQuery.AttributeFilter("plan", "pro"));
+        assertThat(query.exposures(filtered)).extracting(e -> e.treatment() + ":" + e.keys()).containsExactly("on:1");
     }
 
     @Test
