@@ -484,6 +484,276 @@ async function source(id) {
   });
 }
 
+// ---- metrics and the experiment readout
+
+const MEASURES = [
+  ['conversion', 'Conversion: whether the key had the event (a rate)'],
+  ['count', 'Count: how many events the key had'],
+  ['sum', 'Sum of the event values per key'],
+  ['average', 'Average of the event values per key'],
+];
+
+async function metrics() {
+  const [list, envs] = await Promise.all([api('GET', '/api/admin/metrics'), api('GET', '/api/admin/environments')]);
+  const error = errorLine();
+  const envSelect = h('select', { name: 'environment', required: true }, envs.map(e => h('option', { value: e.id }, e.id + ' — ' + e.name)));
+  const tt = h('select', { name: 'trafficType' });
+  const fillTypes = () => {
+    const env = envs.find(e => e.id === envSelect.value) || { trafficTypes: [] };
+    tt.replaceChildren(...env.trafficTypes.map(t => h('option', { value: t }, t)));
+  };
+  envSelect.addEventListener('change', fillTypes);
+  fillTypes();
+  const form = h('form', { class: 'grid', id: 'metric-form' },
+    h('label', {}, 'Id', h('input', { name: 'id', required: true, placeholder: 'checkout-conversion' })),
+    h('label', {}, 'Name', h('input', { name: 'name', placeholder: 'Checkout conversion' })),
+    h('label', {}, 'Environment', envSelect),
+    h('label', {}, 'Traffic type', tt),
+    h('label', {}, 'Event type', h('input', { name: 'eventType', required: true, placeholder: 'Order_Completed' })),
+    h('label', {}, 'Measured per key', h('select', { name: 'measure' }, MEASURES.map(([v, t]) => h('option', { value: v }, t)))),
+    h('label', { class: 'grid-span' }, 'Description', h('input', { name: 'description', placeholder: 'What it tells, for whoever reads the readout' })),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'higherIsBetter', checked: true }), 'Higher is better'));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    const text = name => (f.get(name) || '').trim() || null;
+    try {
+      await api('POST', '/api/admin/metrics', {
+        id: text('id'), name: text('name'), description: text('description'), environment: text('environment'),
+        trafficType: text('trafficType'), eventType: text('eventType'), measure: text('measure'),
+        higherIsBetter: f.get('higherIsBetter') !== null,
+      });
+      toast('Metric saved');
+      metrics();
+    } catch (e) { fail(error, e); }
+  });
+  show(h('h1', {}, 'Metrics', h('span', { class: 'muted' }, ' — what the readout measures per key')),
+    h('div', { class: 'card' }, table([
+      { title: 'Metric', value: m => h('span', {}, h('b', {}, m.name), h('br'), h('code', {}, m.id)) },
+      { title: 'Environment', value: m => m.environment },
+      { title: 'Traffic type', value: m => m.trafficType },
+      { title: 'Event type', value: m => h('code', {}, m.eventType) },
+      { title: 'Measure', value: m => m.measure },
+      { title: 'Better', value: m => m.higherIsBetter ? 'higher' : 'lower' },
+      { title: 'Description', value: m => m.description || '' },
+      { title: '', value: m => h('button', { class: 'danger', onclick: () => remove('metrics', m.id, metrics) }, 'Delete') },
+    ], list, 'metric-row')),
+    h('div', { class: 'card' }, h('h2', {}, 'New metric'), form,
+      h('div', { class: 'actions' }, h('button', { class: 'primary', id: 'save-metric', onclick: () => form.requestSubmit() }, 'Save metric')), error));
+}
+
+function pct(x) {
+  return x === null || x === undefined ? '–' : (x * 100).toLocaleString('en-US', { maximumFractionDigits: 2 }) + '%';
+}
+
+function num(x, digits) {
+  if (x === null || x === undefined) return '–';
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 0.001 || a >= 1e9)) return x.toExponential(2);
+  return x.toLocaleString('en-US', { maximumFractionDigits: digits === undefined ? 4 : digits });
+}
+
+function pValue(p) {
+  if (p === null || p === undefined) return '–';
+  return p < 0.0001 ? '< 0.0001' : num(p, 4);
+}
+
+/** Each treatment's value with its interval: a dot on a line, the control's value as a dashed rule. */
+function intervalChart(metric) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const el = (tag, attrs, text) => {
+    const n = document.createElementNS(NS, tag);
+    Object.entries(attrs).forEach(([k, v]) => n.setAttribute(k, v));
+    if (text !== undefined) n.textContent = text;
+    return n;
+  };
+  const rate = metric.measure === 'conversion';
+  const show = x => rate ? pct(x) : num(x, 3);
+  const rows = metric.treatments;
+  const width = 560, rowH = 30, left = 110, right = 30, top = 10;
+  const height = top + rows.length * rowH + 26;
+  const svg = el('svg', { class: 'chart readout-chart', width: '100%', viewBox: `0 0 ${width} ${height}`, 'data-metric': metric.id });
+  const values = rows.flatMap(t => [t.low, t.high, t.value]).filter(v => v !== null && v !== undefined);
+  if (values.length === 0) {
+    svg.append(el('text', { x: 0, y: 20 }, 'No value yet.'));
+    return svg;
+  }
+  let lo = Math.min(0, ...values), hi = Math.max(...values);
+  if (hi === lo) hi = lo + 1;
+  const pad = (hi - lo) * 0.05;
+  lo -= pad; hi += pad;
+  const x = v => left + (width - left - right) * (v - lo) / (hi - lo);
+  svg.append(el('line', { class: 'axis', x1: left, x2: width - right, y1: height - 20, y2: height - 20 }));
+  for (let i = 0; i <= 4; i++) {
+    const v = lo + (hi - lo) * i / 4;
+    svg.append(el('text', { class: 'tick', x: x(v), y: height - 6, 'text-anchor': 'middle' }, show(v)));
+  }
+  const control = rows.find(t => t.control);
+  if (control && control.value !== null) {
+    svg.append(el('line', { class: 'control-rule', x1: x(control.value), x2: x(control.value), y1: top - 4, y2: height - 20 }));
+  }
+  rows.forEach((t, i) => {
+    const y = top + i * rowH + rowH / 2;
+    svg.append(el('text', { x: 0, y: y + 4 }, (t.treatment.length > 14 ? t.treatment.slice(0, 13) + '…' : t.treatment) + (t.control ? ' (control)' : '')));
+    if (t.low !== null && t.high !== null) {
+      svg.append(el('line', { class: 'interval', 'data-treatment': t.treatment, x1: x(t.low), x2: x(t.high), y1: y, y2: y }));
+      svg.append(el('line', { class: 'interval-end', x1: x(t.low), x2: x(t.low), y1: y - 5, y2: y + 5 }));
+      svg.append(el('line', { class: 'interval-end', x1: x(t.high), x2: x(t.high), y1: y - 5, y2: y + 5 }));
+    }
+    if (t.value !== null) {
+      svg.append(el('circle', { class: 'estimate' + (t.control ? ' control' : ''), 'data-treatment': t.treatment, cx: x(t.value), cy: y, r: 5 }));
+    }
+  });
+  return svg;
+}
+
+function metricCard(r, m) {
+  const rate = m.measure === 'conversion';
+  const show = x => rate ? pct(x) : num(x, 4);
+  const diff = x => rate ? (x === null ? '–' : (x > 0 ? '+' : '') + num(x * 100, 2) + ' pp') : (x === null ? '–' : (x > 0 ? '+' : '') + num(x, 4));
+  const verdict = c => {
+    if (c.pValue === null) return h('span', { class: 'muted' }, 'not enough data');
+    if (!c.significant) return h('span', { class: 'muted' }, 'no significant difference');
+    return h('b', { class: c.better ? 'on' : 'error' }, c.better ? 'better' : 'worse');
+  };
+  return h('div', { class: 'card readout-metric', 'data-metric': m.id },
+    h('h2', {}, m.name, h('span', { class: 'muted' }, ' — ' + m.measure + ' of ', h('code', {}, m.eventType), ', ' + (m.higherIsBetter ? 'higher' : 'lower') + ' is better')),
+    m.description ? h('p', { class: 'muted' }, m.description) : null,
+    h('div', { class: 'row' },
+      h('div', { class: 'grow' }, table([
+        { title: 'Treatment', value: t => t.treatment + (t.control ? ' (control)' : '') },
+        { title: 'Keys', num: true, value: t => fmt(t.measuredKeys) },
+        { title: 'Events', num: true, value: t => fmt(t.events) },
+        { title: rate ? 'Rate' : 'Mean', num: true, value: t => show(t.value) },
+        { title: '95% interval', num: true, value: t => t.low === null ? '–' : show(t.low) + ' … ' + show(t.high) },
+      ], m.treatments, 'readout-row')),
+      h('div', { class: 'grow' }, intervalChart(m))),
+    table([
+      { title: 'Against ' + (r.control || 'control'), value: c => c.treatment },
+      { title: 'Difference', num: true, value: c => diff(c.difference) },
+      { title: '95% interval', num: true, value: c => c.differenceLow === null ? '–' : diff(c.differenceLow) + ' … ' + diff(c.differenceHigh) },
+      { title: 'Relative lift', num: true, value: c => c.relativeLift === null ? '–' : (c.relativeLift > 0 ? '+' : '') + pct(c.relativeLift) },
+      { title: '95% interval', num: true, value: c => c.relativeLiftLow === null ? '–' : pct(c.relativeLiftLow) + ' … ' + pct(c.relativeLiftHigh) },
+      { title: 'p-value', num: true, value: c => pValue(c.pValue) },
+      { title: m.test, value: verdict },
+    ], m.comparisons, 'comparison-row'));
+}
+
+function readoutQuery(f) {
+  const params = new URLSearchParams();
+  const text = name => (f.get(name) || '').trim();
+  if (text('from')) params.set('from', text('from'));
+  if (text('to')) params.set('to', text('to'));
+  f.getAll('metric').filter(Boolean).forEach(m => params.append('metric', m));
+  if (text('attribute')) { params.set('attribute', text('attribute')); params.set('value', f.get('value') || ''); }
+  return params;
+}
+
+async function readout() {
+  const [envs, allMetrics] = await Promise.all([api('GET', '/api/admin/environments'), api('GET', '/api/admin/metrics')]);
+  const error = errorLine();
+  const result = h('div', { id: 'readout-result' });
+  const envSelect = h('select', { name: 'environment', required: true }, envs.map(e => h('option', { value: e.id }, e.id + ' — ' + e.name)));
+  const flags = h('datalist', { id: 'flag-list' });
+  const metricSelect = h('select', { name: 'metric', multiple: true, size: 4 });
+  const fill = async () => {
+    const env = envSelect.value;
+    metricSelect.replaceChildren(...allMetrics.filter(m => m.environment === env).map(m => h('option', { value: m.id }, m.name + ' (' + m.id + ')')));
+    try {
+      const seen = await api('GET', '/api/environments/' + encodeURIComponent(env) + '/impressions?limit=1000');
+      const names = [...new Set(seen.map(i => i.split))].sort();
+      flags.replaceChildren(...names.map(n => h('option', { value: n })));
+    } catch (e) { flags.replaceChildren(); }
+  };
+  envSelect.addEventListener('change', fill);
+  await fill();
+  const form = h('form', { class: 'grid', id: 'readout-form' },
+    h('label', {}, 'Environment', envSelect),
+    h('label', {}, 'Flag', h('input', { name: 'flag', required: true, list: 'flag-list', placeholder: 'new_checkout' }), flags),
+    h('label', {}, 'From (UTC, ISO-8601 or day)', h('input', { name: 'from', placeholder: '2026-03-01' })),
+    h('label', {}, 'To (UTC; empty: now)', h('input', { name: 'to', placeholder: '2026-03-14' })),
+    h('label', {}, 'Metrics (none chosen: all of the flag’s traffic type)', metricSelect),
+    h('label', {}, 'Only keys whose attribute…', h('input', { name: 'attribute', placeholder: 'plan' })),
+    h('label', {}, '…is', h('input', { name: 'value', placeholder: 'pro' })));
+  const path = f => '/api/environments/' + encodeURIComponent(f.get('environment')) + '/flags/' + encodeURIComponent((f.get('flag') || '').trim()) + '/readout';
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    error.textContent = '';
+    const f = new FormData(form);
+    try {
+      const r = await api('GET', path(f) + '?' + readoutQuery(f));
+      const env = envs.find(e => e.id === r.environment) || { experiments: {} };
+      result.replaceChildren(...readoutView(r, env));
+    } catch (e) { result.replaceChildren(); fail(error, e); }
+  });
+  const csv = async () => {
+    const f = new FormData(form);
+    const params = readoutQuery(f);
+    params.set('format', 'csv');
+    try {
+      const res = await fetch(path(f) + '?' + params, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY) } });
+      const text = await res.text();
+      if (!res.ok) throw new Error(JSON.parse(text).error || ('HTTP ' + res.status));
+      const a = h('a', { download: 'readout-' + f.get('flag') + '.csv', href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })) });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch (e) { fail(error, e); }
+  };
+  show(h('h1', {}, 'Readout', h('span', { class: 'muted' }, ' — what each treatment did to each metric')),
+    h('div', { class: 'card' }, form, h('div', { class: 'actions' },
+      h('button', { class: 'primary', id: 'read-out', onclick: () => form.requestSubmit() }, 'Read out'),
+      h('button', { id: 'download-csv', onclick: csv }, 'Download CSV')), error),
+    result);
+}
+
+function readoutView(r, env) {
+  const srm = r.sampleRatio;
+  const exposure = h('div', { class: 'card', id: 'readout-exposure' },
+    h('h2', {}, 'Exposure: flag ', h('code', {}, r.flag), h('span', { class: 'muted' }, ' in ' + r.environment + ', traffic type ' + r.trafficType + ', ' + time(r.from) + ' to ' + time(r.to) + (r.filter ? ', keys with ' + r.filter.attribute + ' = ' + r.filter.value : ''))),
+    srm.mismatch
+      ? h('p', { class: 'card error srm', id: 'srm-warning', role: 'alert' }, 'Sample ratio mismatch: the keys per treatment are not the expected split (chi-square p = ' + pValue(srm.pValue) + ' < ' + srm.threshold + '). The assignment or the logging is broken; do not trust the differences below until it is explained.')
+      : h('p', { class: 'muted', id: 'srm-ok' }, 'Split as expected (chi-square p = ' + pValue(srm.pValue) + ').'),
+    table([
+      { title: 'Treatment', value: t => t.treatment + (t.treatment === r.control ? ' (control, ' + r.controlChosenBy + ')' : '') },
+      { title: 'Keys', num: true, value: t => fmt(t.keys) },
+      { title: 'Expected', num: true, value: t => srm.expectedKeys[t.treatment] === undefined ? '–' : fmt(srm.expectedKeys[t.treatment]) },
+      { title: 'Also had another treatment (left out)', num: true, value: t => fmt(t.mixedKeys) },
+      { title: 'First exposure (UTC)', value: t => h('span', { class: 'nowrap' }, time(t.firstExposure)) },
+    ], r.exposure.treatments, 'exposure-row'));
+  const x = (env.experiments || {})[r.flag] || {};
+  const settingsForm = h('form', { class: 'grid', id: 'experiment-form' },
+    h('label', {}, 'Control treatment (empty: off, or else the first seen)', h('input', { name: 'control', value: x.control || '' })),
+    h('label', {}, 'Expected split (empty: equal), e.g. on: 50, off: 50', h('input', { name: 'split', value: Object.entries(x.split || {}).map(([k, v]) => k + ': ' + v).join(', ') })));
+  const settingsError = errorLine();
+  settingsForm.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const f = new FormData(settingsForm);
+    const shares = {};
+    for (const part of split(f.get('split'))) {
+      const [k, v] = part.split(':').map(s => s.trim());
+      shares[k] = v === undefined || v === '' ? null : Number(v);
+    }
+    const entry = { control: (f.get('control') || '').trim() || null, split: Object.keys(shares).length ? shares : null };
+    const envPath = '/api/admin/environments/' + encodeURIComponent(r.environment);
+    try {
+      // the entry replaced whole: a merge patch alone would keep treatments left out of the new split
+      await api('PATCH', envPath, { experiments: { [r.flag]: null } });
+      if (entry.control || entry.split) await api('PATCH', envPath, { experiments: { [r.flag]: entry } });
+      toast('Saved: read out again to apply');
+    } catch (e) { fail(settingsError, e); }
+  });
+  const skipped = r.skippedMetrics.length === 0 ? null : h('p', { class: 'muted' }, 'Left out: ',
+    r.skippedMetrics.map(s => h('span', { class: 'pill', title: s.reason }, s.id + ': no event of its type yet')));
+  return [exposure,
+    ...r.metrics.map(m => metricCard(r, m)),
+    r.metrics.length === 0 ? h('div', { class: 'card muted' }, 'No metric to read: define one under Metrics, for this environment and the traffic type ' + r.trafficType + '.') : null,
+    skipped,
+    h('div', { class: 'card' }, h('h2', {}, 'This flag’s readout settings'), settingsForm,
+      h('div', { class: 'actions' }, h('button', { onclick: () => settingsForm.requestSubmit() }, 'Save')), settingsError),
+  ].filter(Boolean);
+}
+
 // ---- export
 
 async function settings() {
@@ -525,7 +795,7 @@ async function route() {
   try {
     const [page, arg] = (location.hash.slice(1) || 'destinations').split('/').map(decodeURIComponent);
     document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', page.startsWith(a.dataset.page.replace(/s$/, ''))));
-    const lists = { environments, destinations, sources, settings };
+    const lists = { environments, destinations, sources, settings, metrics, readout };
     const details = { environment, destination, source };
     if (details[page] && arg) await details[page](arg);
     else await (lists[page] || lists[page + 's'] || destinations)();

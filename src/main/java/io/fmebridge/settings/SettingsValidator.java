@@ -139,7 +139,10 @@ public final class SettingsValidator {
             if (flag == null || flag.isBlank()) {
                 throw fail(where, "experiments has an empty flag name");
             }
-            ExperimentEntry x = e.getValue() == null ? new ExperimentEntry(null, null) : e.getValue();
+            if (e.getValue() == null) {
+                continue; // a flag given no entry (a merge patch's null) has none
+            }
+            ExperimentEntry x = e.getValue();
             String control = x.control() == null ? null : x.control().trim();
             if (control != null && control.isEmpty()) {
                 throw fail(where, at + ".control is empty; name a treatment, or leave it out for 'off' or else the first seen");

@@ -57,6 +57,14 @@ class ConsoleInBrowserTest extends RunningServiceTest {
         Files.createDirectories(SHOTS);
     }
 
+    /** Each test starts signed out, whichever ran before it. */
+    @org.junit.jupiter.api.AfterEach
+    void signOut() {
+        if (browser != null) {
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        }
+    }
+
     @AfterAll
     static void stopBrowser() {
         if (browser != null) {
@@ -158,6 +166,95 @@ class ConsoleInBrowserTest extends RunningServiceTest {
                         && !l.contains("401")).toList()
                 : List.of();
         assertThat(logs).as("no script errors in the console").isEmpty();
+    }
+
+    /**
+     * Issue 13 in the console: a metric made on the Metrics page, then the readout of a flag with
+     * a known effect, its chart of each treatment's rate with its interval, and the verdict.
+     */
+    @Test
+    void defineAMetricAndReadOutAnExperimentWithItsChart() throws Exception {
+        String base = "http://localhost:" + port + "/";
+        browser.get(base + "#metrics");
+        if ("token".equals(waitForEither(By.id("token"), By.id("metric-form")).getAttribute("id"))) { // not signed in yet
+            browser.findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
+            browser.findElement(By.id("enter")).click();
+            waitFor(By.id("destination-form"));
+            browser.get(base + "#metrics");
+        }
+        String id = unique("b").substring(0, 10).replace("-", "");
+        String flag = "browser_checkout_" + id;
+        String eventType = "browser_ordered_" + id;
+        long t0 = java.time.Instant.now().minusSeconds(600).toEpochMilli();
+        StringBuilder impressions = new StringBuilder("[{\"f\": \"" + flag + "\", \"i\": [");
+        StringBuilder events = new StringBuilder("{\"batch\": [");
+        boolean firstEvent = true;
+        for (int i = 0; i < 400; i++) {
+            boolean on = i % 2 == 0;
+            impressions.append(i == 0 ? "" : ",").append("{\"k\": \"bk-" + id + "-" + i + "\", \"t\": \"" + (on ? "on" : "off")
+                    + "\", \"m\": " + (t0 + i) + "}");
+            if (on ? (i / 2) % 10 < 3 : (i / 2) % 10 < 1) {
+                events.append(firstEvent ? "" : ",").append("{\"type\": \"track\", \"event\": \"" + eventType
+                        + "\", \"userId\": \"bk-" + id + "-" + i + "\", \"messageId\": \"" + unique("m") + "\", \"timestamp\": \""
+                        + java.time.Instant.ofEpochMilli(t0 + 60_000 + i) + "\"}");
+                firstEvent = false;
+            }
+        }
+        assertThat(post("/api/testImpressions/bulk", impressions.append("]}]").toString(), "Authorization", "Bearer sdk-key-test-1")
+                .status()).isEqualTo(200);
+        assertThat(post("/v1/batch", events.append("]}").toString(), "Authorization", basic("web-api-key-1")).status()).isEqualTo(200);
+
+        // Metrics: define the conversion metric
+        WebElement form = waitFor(By.id("metric-form"));
+        form.findElement(By.name("id")).sendKeys("orders-" + id);
+        form.findElement(By.name("name")).sendKeys("Order conversion");
+        new Select(form.findElement(By.name("environment"))).selectByValue("test");
+        new Select(form.findElement(By.name("trafficType"))).selectByValue("user");
+        form.findElement(By.name("eventType")).sendKeys(eventType);
+        new Select(form.findElement(By.name("measure"))).selectByValue("conversion");
+        form.findElement(By.name("description")).sendKeys("Share of exposed users who ordered");
+        browser.findElement(By.id("save-metric")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//tr[contains(@class,'metric-row')][contains(., 'orders-" + id + "')]")));
+        screenshot("10-metrics");
+
+        // Readout: the flag, that metric, the chart
+        awaitCaughtUp();
+        browser.get(base + "#readout");
+        WebElement readout = waitFor(By.id("readout-form"));
+        new Select(readout.findElement(By.name("environment"))).selectByValue("test");
+        readout.findElement(By.name("flag")).sendKeys(flag);
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#readout-form select[name=metric] option[value='orders-" + id + "']")));
+        new Select(readout.findElement(By.name("metric"))).selectByValue("orders-" + id);
+        browser.findElement(By.id("read-out")).click();
+        WebElement chart = waitFor(By.cssSelector("svg.readout-chart[data-metric='orders-" + id + "']"));
+        assertThat(chart.findElements(By.cssSelector("line.interval"))).hasSize(2);
+        assertThat(chart.findElements(By.cssSelector("circle.estimate"))).hasSize(2);
+        assertThat(chart.findElements(By.cssSelector("line.control-rule"))).hasSize(1);
+        WebElement comparison = browser.findElement(By.cssSelector("tr.comparison-row"));
+        assertThat(comparison.getText()).contains("on").contains("+20 pp").contains("+200%").contains("better");
+        assertThat(browser.findElement(By.xpath("//tr[contains(@class,'readout-row')][contains(., 'off (control)')]")).getText())
+                .contains("10%");
+        assertThat(browser.findElement(By.id("srm-ok")).getText()).contains("Split as expected");
+        assertThat(browser.findElements(By.cssSelector("tr.exposure-row"))).hasSize(2);
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        screenshot("11-readout");
+        List<String> logs = browser.manage().logs().getAvailableLogTypes().contains("browser")
+                ? browser.manage().logs().get("browser").getAll().stream().map(Object::toString).filter(l -> l.contains("SEVERE")
+                        && !l.contains("401")).toList()
+                : List.of();
+        assertThat(logs).as("no script errors in the console").isEmpty();
+    }
+
+    private WebElement waitForEither(By first, By second) {
+        return new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> {
+            List<WebElement> found = d.findElements(first);
+            if (found.isEmpty() || !found.get(0).isDisplayed()) {
+                found = d.findElements(second);
+            }
+            return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
+        });
     }
 
     private WebElement waitFor(By by) {
