@@ -81,9 +81,9 @@ public class Wiring {
                                         @Value("${spring.datasource.url}") String url, @Value("${fme.queue:journal}") String queue,
                                         FmeMetrics metrics, io.fmebridge.operations.CommitLog commitLog) {
         // Behind the journal the mapped writes need no flush of their own: they are committed with the
-        // consumer's position, H2 writes its commits to disk in order, and the journal's next flush writes
-        // them too; a crash loses both together, and the entries are mapped again. Kafka's offsets are
-        // not in the store, so there each group is flushed.
+        // consumer's position, H2 writes its commits to disk in order (in the background), a crash loses
+        // both together, and the entries, kept until the purge has flushed the store, are mapped again.
+        // Kafka's offsets are not in the store, so there each group is flushed.
         String flush = "journal".equals(queue) ? null : flushStatement(properties, url);
         return new GroupCommitWriter(dataSource, SqlDialect.of(url), seenMessages, properties.ingest().queueCapacity(),
                 properties.ingest().retryAfterSeconds(), flush, written -> {

@@ -15,21 +15,32 @@ public final class JournalPurge {
     private final Journal journal;
     private final JournalConsumers consumers;
     private final Duration retention;
+    private final Runnable flushStore;
 
-    public JournalPurge(Journal journal, JournalConsumers consumers, Duration retention) {
+    /**
+     * {@code flushStore} writes the store to disk: what mapped an entry may still be only in memory
+     * when the journal is a file of its own, and the entry must outlive it.
+     */
+    public JournalPurge(Journal journal, JournalConsumers consumers, Duration retention, Runnable flushStore) {
         this.journal = journal;
         this.consumers = consumers;
         this.retention = retention;
+        this.flushStore = flushStore;
     }
 
     /** Returns how many entries were deleted. */
     public int purge() {
         long before = System.currentTimeMillis() - retention.toMillis();
+        String[] logs = {LogEntry.SEGMENT, LogEntry.IMPRESSIONS};
+        long[] mapped = new long[logs.length];
+        for (int i = 0; i < logs.length; i++) { // read before the flush: the flush then covers all of it
+            mapped[i] = consumers.of(logs[i]).map(JournalConsumer::next).orElse(-1L);
+        }
+        flushStore.run();
         int deleted = 0;
-        for (String name : new String[] {LogEntry.SEGMENT, LogEntry.IMPRESSIONS}) {
-            var consumer = consumers.of(name);
-            if (consumer.isPresent()) {
-                deleted += journal.purge(name, consumer.get().next(), before, CHUNK);
+        for (int i = 0; i < logs.length; i++) {
+            if (mapped[i] >= 0) {
+                deleted += journal.purge(logs[i], mapped[i], before, CHUNK);
             }
         }
         if (deleted > 0) {

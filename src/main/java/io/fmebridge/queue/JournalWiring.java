@@ -22,13 +22,14 @@ import io.fmebridge.source.ImpressionIntake;
 import io.fmebridge.store.ConsumerPositions;
 import io.fmebridge.store.GroupCommitWriter;
 import io.fmebridge.store.Journal;
+import io.fmebridge.store.JournalDatabase;
 import io.fmebridge.store.SeenMessages;
 import io.fmebridge.store.SqlDialect;
 import io.fmebridge.store.WriteSet;
 
 /**
  * {@code fme.queue=journal}, the default: the receiving routes append each accepted request to the
- * journal in the store (a group commit of its own, flushed to disk before the 200), and this
+ * journal (a group commit of its own, flushed to disk before the 200), and this
  * instance's consumers map it behind the answer.
  */
 @Configuration(proxyBeanMethods = false)
@@ -36,10 +37,22 @@ import io.fmebridge.store.WriteSet;
 @org.springframework.boot.context.properties.EnableConfigurationProperties(JournalSettings.class)
 public class JournalWiring {
 
+    /** With the embedded store the journal is a file of its own beside it; elsewhere a table of the store. */
+    @Bean(destroyMethod = "close")
+    JournalDatabase journalDatabase(DataSource dataSource, FmeProperties properties, @Value("${spring.datasource.url}") String url,
+                                    @Value("${spring.datasource.username:}") String user,
+                                    @Value("${spring.datasource.password:}") String password,
+                                    org.flywaydb.core.Flyway flyway) {
+        // Flyway first: the store's journal_entry (from before the journal had its own file) and
+        // consumer_position exist before entries are moved and ids are chosen
+        return JournalDatabase.forStore(dataSource, url, user, password, io.fmebridge.Wiring.flushStatement(properties, url),
+                "journal:" + journalOwner(properties, url));
+    }
+
     @Bean
-    Journal journal(JdbcTemplate jdbc, FmeProperties properties, @Value("${spring.datasource.url}") String url) {
+    Journal journal(JournalDatabase journalDatabase, FmeProperties properties, @Value("${spring.datasource.url}") String url) {
         // embedded: one process owns the whole journal, whatever its instance id is today
-        return new Journal(jdbc, journalOwner(properties, url));
+        return new Journal(new JdbcTemplate(journalDatabase.dataSource()), journalOwner(properties, url));
     }
 
     private static String journalOwner(FmeProperties properties, String url) {
@@ -48,9 +61,10 @@ public class JournalWiring {
 
     /** The journal's own writer, so that an append never waits behind the mapping's larger transactions. */
     @Bean(destroyMethod = "close")
-    GroupCommitWriter journalWriter(DataSource dataSource, SeenMessages seenMessages, FmeProperties properties,
+    GroupCommitWriter journalWriter(JournalDatabase journalDatabase, SeenMessages seenMessages, FmeProperties properties,
                                     @Value("${spring.datasource.url}") String url, FmeMetrics metrics, Journal journal) {
-        return new GroupCommitWriter(dataSource, SqlDialect.of(url), seenMessages, properties.ingest().queueCapacity(),
+        // its groups hold appends alone, so on its own file its flush writes the journal's pages only
+        return new GroupCommitWriter(journalDatabase.dataSource(), SqlDialect.of(url), seenMessages, properties.ingest().queueCapacity(),
                 properties.ingest().retryAfterSeconds(), io.fmebridge.Wiring.flushStatement(properties, url),
                 written -> journal.appended(), metrics::journalCommitted, journalOwner(properties, url), "journal-writer");
     }
@@ -128,7 +142,7 @@ public class JournalWiring {
 
     /** Mapped entries older than fme.journal.retention are deleted, every fme.journal.purge-period. */
     @Bean
-    JournalPurge journalPurge(Journal journal, JournalConsumers consumers, JournalSettings settings) {
-        return new JournalPurge(journal, consumers, settings.retention());
+    JournalPurge journalPurge(Journal journal, JournalConsumers consumers, JournalSettings settings, JournalDatabase journalDatabase) {
+        return new JournalPurge(journal, consumers, settings.retention(), journalDatabase::flushStore);
     }
 }
