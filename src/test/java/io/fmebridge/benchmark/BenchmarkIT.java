@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * short smoke mode that only shows the benchmark still works: it writes under
  * {@code target/benchmark/} and asserts no timings. {@code mvn -B verify -Pbenchmark} (system
  * property {@code benchmark.mode=full}) runs it in full and writes {@code docs/performance.md}
- * and {@code docs/performance.png}.
+ * and {@code docs/performance.png}. {@code -Dbenchmark.only=readout} runs the readout case alone
+ * and replaces its section of the page.
  */
 class BenchmarkIT {
     static final String COMMAND = "mvn -B verify -Pbenchmark";
@@ -26,15 +27,26 @@ class BenchmarkIT {
         Path work = Path.of("target/benchmark");
         List<String> serviceJvmArgs = Arrays.stream(System.getProperty("benchmark.service-jvm-args", "").split("\\s+"))
                 .filter(a -> !a.isBlank()).toList();
+        ReadoutBenchmark.Size size = ReadoutBenchmark.Size.from(full, System.getProperties());
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        Path markdown = full ? Path.of("docs/performance.md") : work.resolve("performance.md");
+        if ("readout".equals(System.getProperty("benchmark.only"))) {
+            // the readout case alone: its section of the page is replaced, the rest kept
+            ReadoutBenchmark.Result readout = new ReadoutBenchmark(size, work, runId, serviceJvmArgs).run();
+            BenchmarkReport.replaceReadout(markdown, readout, COMMAND + " -Dbenchmark.only=readout");
+            assertThat(readout.verified()).as("the readout counts every key exposed, the mixed ones apart").isTrue();
+            return;
+        }
         Benchmark.Results results = new Benchmark(Benchmark.Plan.from(full, System.getProperties()), work, serviceJvmArgs)
                 .run(full ? COMMAND : "mvn -B verify (BenchmarkIT, smoke mode)");
+        ReadoutBenchmark.Result readout = new ReadoutBenchmark(size, work, runId, serviceJvmArgs).run();
 
         Path changes = Path.of("src/test/resources/benchmark/changes.md");
-        Path markdown = full ? Path.of("docs/performance.md") : work.resolve("performance.md");
         Path chart = full ? Path.of("docs/performance.png") : work.resolve("performance.png");
-        BenchmarkReport.write(results, markdown, chart, Files.exists(changes) ? Optional.of(Files.readString(changes)) : Optional.empty());
+        BenchmarkReport.write(results, readout, markdown, chart, Files.exists(changes) ? Optional.of(Files.readString(changes)) : Optional.empty());
         System.out.printf("%nBenchmark written to %s and %s%n", markdown, chart);
 
+        assertThat(readout.verified()).as("the readout counts every key exposed, the mixed ones apart").isTrue();
         assertThat(results.inbound()).allSatisfy(run -> assertThat(run.verified())
                 .as("%s %s at %d senders: every message answered 200 is stored", run.kind(), run.target(), run.senders()).isTrue());
         assertThat(results.outbound()).allSatisfy(run -> assertThat(run.verified())

@@ -29,13 +29,78 @@ final class BenchmarkReport {
     private BenchmarkReport() {
     }
 
-    static void write(Results r, Path markdown, Path chart, Optional<String> changes) throws IOException {
+    static void write(Results r, ReadoutBenchmark.Result readout, Path markdown, Path chart, Optional<String> changes) throws IOException {
         Files.createDirectories(markdown.toAbsolutePath().getParent());
         chart(r, chart);
-        Files.writeString(markdown, markdown(r, chart.getFileName().toString(), changes));
+        Files.writeString(markdown, markdown(r, readout, chart.getFileName().toString(), changes));
     }
 
-    static String markdown(Results r, String chartName, Optional<String> changes) {
+    private static final String READOUT = "## Experiment readout";
+    private static final String READOUT_TARGET = "| experiment readout";
+
+    /** A run of the readout case alone: its section and its row of the targets replace theirs, the rest of the page is kept. */
+    static void replaceReadout(Path markdown, ReadoutBenchmark.Result readout, String command) throws IOException {
+        String page = Files.exists(markdown) ? Files.readString(markdown) : "# Performance\n\n## Against the targets\n\n"
+                + "| target | measured | met |\n|---|---|---|\n\n## How it is measured\n";
+        StringBuilder section = new StringBuilder();
+        readoutSection(section, readout, command);
+        int at = page.indexOf("\n" + READOUT + "\n");
+        if (at >= 0) {
+            int end = page.indexOf("\n## ", at + 1);
+            page = page.substring(0, at) + section + (end < 0 ? "" : page.substring(end));
+        } else {
+            int before = page.indexOf("\n## How it is measured");
+            page = before < 0 ? page + section : page.substring(0, before) + section + page.substring(before);
+        }
+        StringBuilder row = new StringBuilder();
+        readoutTarget(row, readout);
+        int line = page.indexOf("\n" + READOUT_TARGET);
+        if (line >= 0) {
+            int end = page.indexOf('\n', line + 1);
+            page = page.substring(0, line + 1) + row.toString().strip() + page.substring(end);
+        } else {
+            int table = page.indexOf("|---|---|---|\n");
+            int end = page.indexOf("\n\n", table);
+            if (table >= 0 && end >= 0) {
+                page = page.substring(0, end + 1) + row.toString().strip() + page.substring(end);
+            }
+        }
+        Files.writeString(markdown, page);
+    }
+
+    private static void readoutTarget(StringBuilder md, ReadoutBenchmark.Result x) {
+        md.append(READOUT_TARGET).append(" of ").append(fmt("%,d", x.size().impressions())).append(" impressions and ")
+                .append(fmt("%,d", x.size().events())).append(" events: seconds, not minutes (under 60 s from a cold start) | ")
+                .append(fmt("%.1f", x.coldSeconds())).append(" s cold, ").append(fmt("%.1f", x.warmSeconds())).append(" s warm (")
+                .append(fmt("%.1f", x.perScan())).append(" × one scan of its rows); heap ").append(Benchmark.mb(x.peakHeap()))
+                .append(" MB at most | ").append(x.coldSeconds() < 60 && x.verified() ? "yes" : "**no**").append(" |\n");
+    }
+
+    private static void readoutSection(StringBuilder md, ReadoutBenchmark.Result x, String command) {
+        md.append("\n").append(READOUT).append("\n\n")
+                .append("Written by `").append(command).append("`. The readout (`GET ").append(x.request())
+                .append("`, three metrics: a conversion, a sum and a count) of one flag over ").append(fmt("%,d", x.size().keys()))
+                .append(" keys, ").append(fmt("%,d", x.size().impressions())).append(" impressions and ")
+                .append(fmt("%,d", x.size().events())).append(" events, loaded into a fresh store by batched JDBC in ")
+                .append(fmt("%.0f", x.loadSeconds())).append(" s (`ReadoutBenchmark`). *Cold*: the first call after the service ")
+                .append("starts (its database cache empty, the file in the operating system's cache). *Warm*: the median of the ")
+                .append("three calls after it. *One scan*: the baseline, in the same run on the same file, by JDBC with the service ")
+                .append("stopped: a count of the flag's impressions and a count and sum of the metrics' events, no join and no ")
+                .append("grouping by key, the least any readout must read. Heap: peak of `jvm_memory_used_bytes{area=\"heap\"}` ")
+                .append("sampled every 0.5 s during the calls (`-Xmx512m`).\n\n")
+                .append("| cold | warm | one scan | warm / one scan | peak heap MB | peak RSS MB | keys counted | mixed keys | conversion p-value | verified |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+                .append("| ").append(fmt("%.2f s", x.coldSeconds())).append(" | ").append(fmt("%.2f s", x.warmSeconds())).append(" | ")
+                .append(fmt("%.2f s", x.scanSeconds())).append(" | ").append(fmt("%.1f", x.perScan())).append(" | ")
+                .append(Benchmark.mb(x.peakHeap())).append(" | ").append(Benchmark.mb(x.peakRss())).append(" | ")
+                .append(fmt("%,d", x.exposedKeys())).append(" | ").append(fmt("%,d", x.mixedKeys())).append(" | ")
+                .append(fmt("%.2g", x.conversionPValue())).append(" | ").append(x.verified() ? "yes" : "NO").append(" |\n\n")
+                .append("*Verified*: the keys counted and the mixed keys add up to the keys loaded, and the mixed keys are the ")
+                .append("one in 200 loaded with a second treatment. Treatment `on` was loaded with a purchase rate per event of 6% ")
+                .append("against 5% for `off`, so the conversion's p-value should be small.\n");
+    }
+
+    static String markdown(Results r, ReadoutBenchmark.Result readout, String chartName, Optional<String> changes) {
         StringBuilder md = new StringBuilder();
         md.append("# Performance\n\n")
                 .append("Throughput, latency and memory of the packaged service, measured side by side with baselines run in ")
@@ -101,6 +166,7 @@ final class BenchmarkReport {
         long peakHeap = r.inbound().stream().filter(i -> i.target().equals("service")).mapToLong(Inbound::peakHeap).max().orElse(0);
         peakHeap = Math.max(peakHeap, out.peakHeap());
         target(md, "heap under 512 MB (the service runs with -Xmx512m)", Benchmark.mb(peakHeap) + " MB at most", peakHeap < 512L << 20);
+        readoutTarget(md, readout);
 
         md.append("\n## Inbound batch: `POST /v1/batch`, 100 messages (about 70 KB) a request\n\n")
                 .append("Messages/s answered 200, each on disk when answered (in the service's journal; in the naive ceiling's ")
@@ -146,6 +212,8 @@ final class BenchmarkReport {
         }
         md.append("| outbound | ").append(r.plan().impressionSenders()).append(" | ").append(Benchmark.mb(out.peakHeap())).append(" | ")
                 .append(Benchmark.mb(out.peakRss())).append(" |\n");
+
+        readoutSection(md, readout, r.command());
 
         md.append("\n## How it is measured\n\n")
                 .append("- The packaged jar (`target/fme-segment-bridge-*.jar`) runs as its own process with `-Xmx512m` on a fresh ")
