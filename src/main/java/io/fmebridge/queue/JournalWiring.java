@@ -1,7 +1,12 @@
 package io.fmebridge.queue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -20,6 +25,9 @@ import io.fmebridge.settings.SettingsRegistry;
 import io.fmebridge.source.ImpressionGate;
 import io.fmebridge.source.ImpressionIntake;
 import io.fmebridge.store.ConsumerPositions;
+import io.fmebridge.store.FileJournal;
+import io.fmebridge.store.JournalMigration;
+import io.fmebridge.store.JournalTable;
 import io.fmebridge.store.GroupCommitWriter;
 import io.fmebridge.store.Journal;
 import io.fmebridge.store.JournalDatabase;
@@ -29,56 +37,93 @@ import io.fmebridge.store.WriteSet;
 
 /**
  * {@code fme.queue=journal}, the default: the receiving routes append each accepted request to the
- * journal (a group commit of its own, flushed to disk before the 200), and this
- * instance's consumers map it behind the answer.
+ * journal (a group commit of its own, on disk before the 200), and this instance's consumers map
+ * it behind the answer.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "fme.queue", havingValue = "journal", matchIfMissing = true)
 @org.springframework.boot.context.properties.EnableConfigurationProperties(JournalSettings.class)
 public class JournalWiring {
 
-    /** With the embedded store the journal is a file of its own beside it; elsewhere a table of the store. */
+    /**
+     * The journal and how an entry is appended to it. With the embedded store (an H2 file) its own
+     * append-only files beside the store ({@link FileJournal}); elsewhere (PostgreSQL, an H2 server,
+     * H2 in memory) the store's {@code journal_entry} table, appended by a group commit of its own.
+     */
+    public record OpenJournal(Journal journal, Consumer<LogEntry> appender, Runnable flushStore, AutoCloseable owned)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            owned.close();
+        }
+    }
+
     @Bean(destroyMethod = "close")
-    JournalDatabase journalDatabase(DataSource dataSource, FmeProperties properties, @Value("${spring.datasource.url}") String url,
-                                    @Value("${spring.datasource.username:}") String user,
-                                    @Value("${spring.datasource.password:}") String password,
-                                    org.flywaydb.core.Flyway flyway) {
-        // Flyway first: the store's journal_entry (from before the journal had its own file) and
-        // consumer_position exist before entries are moved and ids are chosen
-        return JournalDatabase.forStore(dataSource, url, user, password, io.fmebridge.Wiring.flushStatement(properties, url),
-                "journal:" + journalOwner(properties, url));
+    OpenJournal openJournal(DataSource dataSource, FmeProperties properties, @Value("${spring.datasource.url}") String url,
+                            @Value("${spring.datasource.username:}") String user,
+                            @Value("${spring.datasource.password:}") String password,
+                            JournalSettings settings,
+                            SeenMessages seenMessages, FmeMetrics metrics, org.flywaydb.core.Flyway flyway) {
+        // Flyway first: consumer_position exists before ids are chosen
+        String flush = io.fmebridge.Wiring.flushStatement(properties, url);
+        String owner = journalOwner(properties, url);
+        String group = "journal:" + owner;
+        JdbcTemplate store = new JdbcTemplate(dataSource);
+        Path dir = FileJournal.besideStore(url);
+        if (dir != null && flush != null) {
+            ConsumerPositions positions = new ConsumerPositions(store);
+            Map<String, Long> next = new HashMap<>();
+            for (String log : List.of(LogEntry.SEGMENT, LogEntry.IMPRESSIONS)) {
+                Long at = positions.read(group, log, Set.of(0)).get(0);
+                next.put(log, at == null ? 0 : at);
+            }
+            FileJournal files = new FileJournal(dir, group, properties.ingest().fsync(), settings.segmentSize().toBytes(),
+                    properties.ingest().queueCapacity(), properties.ingest().retryAfterSeconds(), metrics::journalCommitted, next);
+            try {
+                JournalMigration.moveInto(files, dataSource, url, user, password, flush, group);
+                // a journal whose files were lost must not hand out ids the consumers count as mapped
+                files.start(next.values().stream().mapToLong(Long::longValue).max().orElse(0));
+            } catch (RuntimeException e) {
+                closeQuietly(files);
+                throw e;
+            }
+            return new OpenJournal(files, files::append, () -> store.execute(flush), files);
+        }
+        JournalDatabase database = JournalDatabase.inStore(dataSource);
+        JournalTable table = new JournalTable(new JdbcTemplate(database.dataSource()), owner);
+        GroupCommitWriter writer = new GroupCommitWriter(database.dataSource(), SqlDialect.of(url), seenMessages,
+                properties.ingest().queueCapacity(), properties.ingest().retryAfterSeconds(), flush, written -> table.appended(),
+                metrics::journalCommitted, owner, "journal-writer");
+        return new OpenJournal(table, entry -> writer.commit(WriteSet.append(entry), null), database::flushStore, writer);
+    }
+
+    private static void closeQuietly(FileJournal files) {
+        try {
+            files.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Bean
-    Journal journal(JournalDatabase journalDatabase, FmeProperties properties, @Value("${spring.datasource.url}") String url) {
-        // embedded: one process owns the whole journal, whatever its instance id is today
-        return new Journal(new JdbcTemplate(journalDatabase.dataSource()), journalOwner(properties, url));
+    Journal journal(OpenJournal open) {
+        return open.journal();
     }
 
     private static String journalOwner(FmeProperties properties, String url) {
+        // embedded: one process owns the whole journal, whatever its instance id is today
         return SqlDialect.of(url).shared() ? properties.instanceId() : "embedded";
     }
 
-    /** The journal's own writer, so that an append never waits behind the mapping's larger transactions. */
-    @Bean(destroyMethod = "close")
-    GroupCommitWriter journalWriter(JournalDatabase journalDatabase, SeenMessages seenMessages, FmeProperties properties,
-                                    @Value("${spring.datasource.url}") String url, FmeMetrics metrics, Journal journal) {
-        // its groups hold appends alone, so on its own file its flush writes the journal's pages only
-        return new GroupCommitWriter(journalDatabase.dataSource(), SqlDialect.of(url), seenMessages, properties.ingest().queueCapacity(),
-                properties.ingest().retryAfterSeconds(), io.fmebridge.Wiring.flushStatement(properties, url),
-                written -> journal.appended(), metrics::journalCommitted, journalOwner(properties, url), "journal-writer");
-    }
-
     @Bean
-    SegmentJournal segmentLog(GroupCommitWriter journalWriter, GroupCommitWriter groupCommitWriter, SegmentRequestGate gate,
+    SegmentJournal segmentLog(OpenJournal open, GroupCommitWriter groupCommitWriter, SegmentRequestGate gate,
                               SettingsRegistry settings) {
-        return new SegmentJournal(journalWriter, groupCommitWriter, gate, settings);
+        return new SegmentJournal(open.appender(), groupCommitWriter, gate, settings);
     }
 
     @Bean
-    ImpressionLog impressionLog(GroupCommitWriter journalWriter, ImpressionGate gate, ImpressionIntake intake,
-                                SettingsRegistry settings) {
-        return new ImpressionLog(entry -> journalWriter.commit(WriteSet.append(entry), null), gate, intake, settings);
+    ImpressionLog impressionLog(OpenJournal open, ImpressionGate gate, ImpressionIntake intake, SettingsRegistry settings) {
+        return new ImpressionLog(open.appender(), gate, intake, settings);
     }
 
     @Bean
@@ -142,7 +187,7 @@ public class JournalWiring {
 
     /** Mapped entries older than fme.journal.retention are deleted, every fme.journal.purge-period. */
     @Bean
-    JournalPurge journalPurge(Journal journal, JournalConsumers consumers, JournalSettings settings, JournalDatabase journalDatabase) {
-        return new JournalPurge(journal, consumers, settings.retention(), journalDatabase::flushStore);
+    JournalPurge journalPurge(Journal journal, JournalConsumers consumers, JournalSettings settings, OpenJournal open) {
+        return new JournalPurge(journal, consumers, settings.retention(), open.flushStore());
     }
 }

@@ -20,14 +20,15 @@ import io.fmebridge.store.WriteSet;
 public final class SegmentJournal implements SegmentLog {
     private static final Logger log = LoggerFactory.getLogger(SegmentJournal.class);
 
-    private final GroupCommitWriter journalWriter;
+    private final java.util.function.Consumer<LogEntry> appender;
     private final GroupCommitWriter storeWriter;
     private final SegmentRequestGate gate;
     private final SettingsRegistry settings;
 
-    public SegmentJournal(GroupCommitWriter journalWriter, GroupCommitWriter storeWriter, SegmentRequestGate gate,
+    /** @param appender writes an entry to the journal and returns once it is durable there */
+    public SegmentJournal(java.util.function.Consumer<LogEntry> appender, GroupCommitWriter storeWriter, SegmentRequestGate gate,
                           SettingsRegistry settings) {
-        this.journalWriter = journalWriter;
+        this.appender = appender;
         this.storeWriter = storeWriter;
         this.gate = gate;
         this.settings = settings;
@@ -35,7 +36,7 @@ public final class SegmentJournal implements SegmentLog {
 
     @Override
     public void append(LogEntry accepted) {
-        journalWriter.commit(WriteSet.append(accepted), null);
+        appender.accept(accepted);
     }
 
     @Override

@@ -262,7 +262,7 @@ public class GroupCommitWriter implements AutoCloseable {
                     journal.addAll(p.writeSet().journal());
                     batches.addAll(p.writeSet().outbox());
                 });
-                Journal.insert(c, journal, instanceId);
+                JournalTable.insert(c, journal, instanceId);
                 OutboxRepository.insert(c, batches);
                 Map<MappingResult, MappingResult> lost = claimInDatabase(c, group);
                 Changes changes = new Changes();

@@ -1,148 +1,43 @@
 package io.fmebridge.store;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.fmebridge.queue.LogEntry;
 
 /**
- * The embedded log ({@code journal_entry}): accepted requests, appended by the journal's group
- * commit before their 200 ({@link #insert}), read in order by this instance's consumers, and
- * deleted once mapped and older than the retention. Each instance reads only what it appended,
- * so that one writer thread decides the order (ids are given in commit order).
+ * The embedded log: accepted requests, on disk before their 200, read in order by this instance's
+ * consumers, and deleted once mapped and older than the retention. With the embedded store it is
+ * a set of append-only files ({@link FileJournal}); with a shared or in-memory store a table of it
+ * ({@link JournalTable}).
  */
-public final class Journal {
-    private final JdbcTemplate jdbc;
-    private final String instanceId;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition appended = lock.newCondition();
-    private long appends;
+public interface Journal {
 
-    public Journal(JdbcTemplate jdbc, String instanceId) {
-        this.jdbc = jdbc;
-        this.instanceId = instanceId;
+    /** Entries not yet mapped, and the oldest one's receive time, per target (destination or environment). */
+    record Behind(long entries, long oldestReceivedAt) {
     }
 
     /** The consumer group whose positions say how far this instance's consumers have mapped. */
-    public String group() {
-        return "journal:" + instanceId;
-    }
+    String group();
 
-    /** Writes the entries on the group commit's connection, in its transaction. */
-    static void insert(Connection c, List<LogEntry> entries, String instanceId) throws SQLException {
-        if (entries.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO journal_entry (log_name, instance_id, target, kind, "
-                + "received_at, body) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (LogEntry e : entries) {
-                ps.setString(1, e.log());
-                ps.setString(2, instanceId);
-                ps.setString(3, StoredText.of(e.target(), 200));
-                ps.setString(4, e.kind());
-                ps.setLong(5, e.receivedAt());
-                ps.setBytes(6, e.body());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    /** Told by the group commit once entries are on disk: wakes the consumers. */
-    public void appended() {
-        lock.lock();
-        try {
-            appends++;
-            appended.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
+    /** Told once entries are on disk: wakes the consumers. */
+    void appended();
 
     /** Waits until something is appended, or the time runs out. */
-    public void awaitAppend(long millis) throws InterruptedException {
-        lock.lock();
-        try {
-            long seen = appends;
-            long left = TimeUnit.MILLISECONDS.toNanos(millis);
-            while (seen == appends && left > 0) {
-                left = appended.awaitNanos(left);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
+    void awaitAppend(long millis) throws InterruptedException;
 
     /**
      * Entries of the log from {@code from} on, in order: at most {@code maxEntries}, and no more once
      * their bodies reach {@code maxBytes} (the first one always).
      */
-    public List<LogEntry> read(String log, long from, int maxEntries, long maxBytes) {
-        return jdbc.execute((Connection c) -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT entry_id, target, kind, received_at, body FROM journal_entry "
-                    + "WHERE log_name = ? AND instance_id = ? AND entry_id >= ? ORDER BY entry_id")) {
-                ps.setMaxRows(maxEntries);
-                ps.setFetchSize(Math.min(maxEntries, 64));
-                ps.setString(1, log);
-                ps.setString(2, instanceId);
-                ps.setLong(3, from);
-                List<LogEntry> entries = new ArrayList<>();
-                long bytes = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next() && (entries.isEmpty() || bytes < maxBytes)) {
-                        byte[] body = rs.getBytes(5);
-                        bytes += body.length;
-                        entries.add(new LogEntry(rs.getLong(1), log, rs.getString(2), rs.getString(3), rs.getLong(4), body));
-                    }
-                }
-                return entries;
-            }
-        });
-    }
-
-    /** Entries not yet mapped, and the oldest one's receive time, per target (destination or environment). */
-    public record Behind(long entries, long oldestReceivedAt) {
-    }
+    List<LogEntry> read(String log, long from, int maxEntries, long maxBytes);
 
     /** What is not yet mapped of the log, from {@code next} (the first entry not mapped) on, per target. */
-    public Map<String, Behind> behind(String log, long next) {
-        Map<String, Behind> behind = new LinkedHashMap<>();
-        jdbc.query("SELECT target, COUNT(*), MIN(received_at) FROM journal_entry WHERE log_name = ? AND instance_id = ? "
-                + "AND entry_id >= ? GROUP BY target ORDER BY target", rs -> {
-                    behind.put(rs.getString(1), new Behind(rs.getLong(2), rs.getLong(3)));
-                }, log, instanceId, next);
-        return behind;
-    }
+    Map<String, Behind> behind(String log, long next);
 
     /**
-     * Deletes mapped entries (below {@code next}) received before {@code before}, a chunk of at most
-     * {@code chunk} ids per transaction. Returns how many were deleted.
+     * Deletes mapped entries (below {@code next}) received before {@code before}, at most
+     * {@code chunk} at a time. Returns how many were deleted.
      */
-    public int purge(String log, long next, long before, int chunk) {
-        int deleted = 0;
-        while (true) {
-            Long lowest = jdbc.queryForObject("SELECT MIN(entry_id) FROM journal_entry WHERE log_name = ? AND instance_id = ?",
-                    Long.class, log, instanceId);
-            if (lowest == null || lowest >= next) {
-                return deleted;
-            }
-            int n = jdbc.update("DELETE FROM journal_entry WHERE log_name = ? AND instance_id = ? AND entry_id >= ? "
-                    + "AND entry_id < ? AND entry_id < ? AND received_at < ?", log, instanceId, lowest, lowest + chunk, next, before);
-            deleted += n;
-            if (n == 0) {
-                return deleted; // the oldest mapped entry is still within the retention
-            }
-        }
-    }
+    int purge(String log, long next, long before, int chunk);
 }

@@ -193,6 +193,26 @@ public final class JournalDatabase implements AutoCloseable {
         return moved;
     }
 
+    /**
+     * Hands every entry of this journal to {@code chunks}, in id order, a thousand at a time: for
+     * moving them into the journal's files.
+     */
+    public void readAll(java.util.function.Consumer<java.util.List<io.fmebridge.queue.LogEntry>> chunks) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        long from = Long.MIN_VALUE;
+        while (true) {
+            java.util.List<io.fmebridge.queue.LogEntry> chunk = jdbc.query("SELECT entry_id, log_name, target, kind, received_at, body "
+                    + "FROM journal_entry WHERE entry_id > ? ORDER BY entry_id LIMIT " + MOVE_CHUNK,
+                    (rs, n) -> new io.fmebridge.queue.LogEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getLong(5), rs.getBytes(6)), from);
+            if (chunk.isEmpty()) {
+                return;
+            }
+            chunks.accept(chunk);
+            from = chunk.get(chunk.size() - 1).id();
+        }
+    }
+
     @Override
     public void close() {
         if (own != null) {

@@ -41,13 +41,13 @@ class JournalDatabaseTest {
         List<LogEntry> entries = java.util.Arrays.stream(bodies)
                 .map(b -> new LogEntry(0, LogEntry.SEGMENT, "d1", "webhook", 1L, b.getBytes(StandardCharsets.UTF_8))).toList();
         new JdbcTemplate(into).execute((Connection c) -> {
-            Journal.insert(c, entries, "embedded");
+            JournalTable.insert(c, entries, "embedded");
             return null;
         });
     }
 
     private static List<String> bodies(JournalDatabase db) {
-        return new Journal(new JdbcTemplate(db.dataSource()), "embedded").read(LogEntry.SEGMENT, 0, 100, 1 << 20).stream()
+        return new JournalTable(new JdbcTemplate(db.dataSource()), "embedded").read(LogEntry.SEGMENT, 0, 100, 1 << 20).stream()
                 .map(e -> new String(e.body(), StandardCharsets.UTF_8)).toList();
     }
 
@@ -79,11 +79,11 @@ class JournalDatabaseTest {
 
         try (JournalDatabase db = JournalDatabase.forStore(store, storeUrl(), "sa", "", "CHECKPOINT SYNC", GROUP)) {
             assertThat(bodies(db)).containsExactly("first", "second", "third");
-            assertThat(new Journal(new JdbcTemplate(db.dataSource()), "embedded").read(LogEntry.SEGMENT, 0, 100, 1 << 20))
+            assertThat(new JournalTable(new JdbcTemplate(db.dataSource()), "embedded").read(LogEntry.SEGMENT, 0, 100, 1 << 20))
                     .extracting(LogEntry::id).containsExactlyElementsOf(ids);
             assertThat(new JdbcTemplate(store).queryForObject("SELECT COUNT(*) FROM journal_entry", Integer.class)).isZero();
             append(db.dataSource(), "fourth");
-            assertThat(new Journal(new JdbcTemplate(db.dataSource()), "embedded").read(LogEntry.SEGMENT, 0, 100, 1 << 20))
+            assertThat(new JournalTable(new JdbcTemplate(db.dataSource()), "embedded").read(LogEntry.SEGMENT, 0, 100, 1 << 20))
                     .last().extracting(LogEntry::id).isEqualTo(ids.get(2) + 1);
         }
     }
@@ -95,7 +95,7 @@ class JournalDatabaseTest {
                 GROUP, LogEntry.SEGMENT);
         try (JournalDatabase db = JournalDatabase.forStore(store, storeUrl(), "sa", "", "CHECKPOINT SYNC", GROUP)) {
             append(db.dataSource(), "after a lost journal file");
-            assertThat(new Journal(new JdbcTemplate(db.dataSource()), "embedded").read(LogEntry.SEGMENT, 500, 100, 1 << 20))
+            assertThat(new JournalTable(new JdbcTemplate(db.dataSource()), "embedded").read(LogEntry.SEGMENT, 500, 100, 1 << 20))
                     .as("read by a consumer whose position is 500").hasSize(1)
                     .first().extracting(LogEntry::id).isEqualTo(501L);
         }

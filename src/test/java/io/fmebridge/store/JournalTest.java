@@ -43,7 +43,7 @@ class JournalTest {
         var dataSource = new DriverManagerDataSource("jdbc:h2:mem:journal-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         jdbc = new JdbcTemplate(dataSource);
-        journal = new Journal(jdbc, "embedded");
+        journal = new JournalTable(jdbc, "embedded");
         positions = new ConsumerPositions(jdbc);
     }
 
@@ -61,7 +61,7 @@ class JournalTest {
             entries.add(new LogEntry(0, LogEntry.SEGMENT, target, "webhook", receivedAt, body.getBytes(StandardCharsets.UTF_8)));
         }
         jdbc.execute((Connection c) -> {
-            Journal.insert(c, entries, "embedded");
+            JournalTable.insert(c, entries, "embedded");
             return null;
         });
         journal.appended();
@@ -118,7 +118,7 @@ class JournalTest {
         assertThat(journal.read(LogEntry.SEGMENT, 0, 2, 1 << 20)).hasSize(2);
         assertThat(journal.read(LogEntry.SEGMENT, 0, 10, 1)).as("one entry always, however large").hasSize(1);
         assertThat(journal.read(LogEntry.IMPRESSIONS, 0, 10, 1 << 20)).as("another log").isEmpty();
-        assertThat(new Journal(jdbc, "another-instance").read(LogEntry.SEGMENT, 0, 10, 1 << 20)).as("another instance's journal").isEmpty();
+        assertThat(new JournalTable(jdbc, "another-instance").read(LogEntry.SEGMENT, 0, 10, 1 << 20)).as("another instance's journal").isEmpty();
     }
 
     @Test
