@@ -218,7 +218,7 @@ final class BenchmarkReport {
 
         md.append("\n## How it is measured\n\n")
                 .append("- The packaged jar (`target/fme-segment-bridge-*.jar`) runs as its own process with `-Xmx512m` on a fresh ")
-                .append("data directory, with its default settings (`fme.queue: journal`, `fsync: true`: every answer 200 waits for the journal's `CHECKPOINT SYNC`).\n")
+                .append("data directory, with its default settings (`fme.queue: journal`, `fsync: true`: every answer 200 waits for the journal's file to be forced to disk).\n")
                 .append("- The naive ceiling (`src/test/java/io/fmebridge/benchmark/NaiveCeiling.java`) runs as its own process with ")
                 .append("`-Xmx512m`: the JDK's HTTP server with 64 worker threads, Jackson, and per request one H2 transaction ")
                 .append("that batch-inserts one raw row per message into a fresh H2 file, then `CHECKPOINT SYNC` before the answer. ")
@@ -240,7 +240,7 @@ final class BenchmarkReport {
     private static void writerTable(StringBuilder md, Results r) {
         md.append("\n## The journal's writer and the store's writer\n\n")
                 .append("Every answer 200 waits for one thread, the journal's writer: it appends the requests waiting at that moment ")
-                .append("(one row each) in one transaction, commits it, then flushes the store to disk (`CHECKPOINT SYNC`), and only ")
+                .append("(one record each) at the end of the journal's file, forces the file to disk (`fdatasync`: the flush column), and only ")
                 .append("then are they answered (group commit). Behind it the consumers map the entries and hand their writes to a ")
                 .append("second thread, the store's writer, which commits them with the consumers' positions. From ")
                 .append("`fme_journal_commit_*` and `fme_store_commit_*` in `/actuator/prometheus`, read before and after each ")
