@@ -16,13 +16,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * Where the journal's entries are kept. With the embedded store (an H2 file) the journal has a file
- * of its own next to it ({@code fme-journal.mv.db} beside {@code fme.mv.db}): H2's flush writes every
- * page changed since the last one, so in one file each append's flush also wrote what the consumers
- * had mapped meanwhile. Apart, the flush before a 200 writes the journal's pages alone, and the
- * store is written by H2 in the background; the journal keeps each entry until the store that
- * mapped it is on disk ({@link #flushStore}). Elsewhere (PostgreSQL, an H2 server, H2 in memory)
- * the journal is the store's {@code journal_entry} table.
+ * The journal as a table: the store's {@code journal_entry} where the store is shared or in memory
+ * ({@link #inStore}), and, for moving entries into the journal's files ({@link JournalMigration}),
+ * the H2 file {@code fme-journal.mv.db} that earlier versions kept beside an embedded store
+ * ({@link #forStore}), which takes over what was left in the store's table first.
  */
 public final class JournalDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JournalDatabase.class);
