@@ -13,14 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -50,7 +45,6 @@ import io.fmebridge.queue.LogEntry;
 public final class FileJournal implements Journal, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
     private static final int MAX_REQUESTS_PER_GROUP = 1024;
-    private static final long MAX_WAIT_SECONDS = 60;
     private static final int FIXED = 8 + 8 + 2 + 2; // id, received at, target length, kind length
     private static final int HEAD = 8;              // length, crc
     private static final int MAX_RECORD = Integer.MAX_VALUE - 64;
@@ -65,13 +59,12 @@ public final class FileJournal implements Journal, AutoCloseable {
     private final Consumer<GroupCommitWriter.GroupTiming> onTimed;
     private final Map<String, LogFiles> logs = new ConcurrentHashMap<>();
     private final Map<String, String> targets = new ConcurrentHashMap<>();
-    private final BlockingQueue<Pending> queue;
+    private final int queueCapacity;
     private final AppendSignal signal = new AppendSignal();
-    private Thread appender;
-    private volatile boolean running = true;
+    private GroupCommitQueue<Pending> queue; // from start on
     private long nextId = 1; // the appender's alone once started
 
-    private record Pending(LogEntry entry, CompletableFuture<Long> done) {
+    private record Pending(LogEntry entry, CompletableFuture<Long> done) implements GroupCommitQueue.Waiting {
     }
 
     /** What {@link #behind} needs of an entry not yet mapped, kept in memory. */
@@ -143,7 +136,7 @@ public final class FileJournal implements Journal, AutoCloseable {
         this.segmentBytes = segmentBytes;
         this.retryAfterSeconds = retryAfterSeconds;
         this.onTimed = onTimed;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.queueCapacity = queueCapacity;
         try {
             Files.createDirectories(dir);
             for (String name : new String[] {LogEntry.SEGMENT, LogEntry.IMPRESSIONS}) {
@@ -182,7 +175,7 @@ public final class FileJournal implements Journal, AutoCloseable {
      * {@link #start}. An id at or below its log's last one is already here and is left out.
      */
     public int importEntries(List<LogEntry> entries) {
-        if (appender != null) {
+        if (queue != null) {
             throw new IllegalStateException("the journal is already started");
         }
         List<LogEntry> missing = new ArrayList<>();
@@ -208,9 +201,7 @@ public final class FileJournal implements Journal, AutoCloseable {
     /** Starts appending, with ids above {@code idsAbove} and above every entry kept. */
     public void start(long idsAbove) {
         nextId = Math.max(idsAbove, lastId()) + 1;
-        appender = new Thread(this::run, "journal-writer");
-        appender.setDaemon(true);
-        appender.start();
+        queue = new GroupCommitQueue<>(queueCapacity, MAX_REQUESTS_PER_GROUP, "journal-writer", this::append);
     }
 
     @Override
@@ -224,20 +215,13 @@ public final class FileJournal implements Journal, AutoCloseable {
      */
     public void append(LogEntry entry) {
         Pending pending = new Pending(entry, new CompletableFuture<>());
-        if (!running || !queue.offer(pending)) {
+        if (!queue.offer(pending)) {
             throw RequestRejectedException.saturated("the service is saturated; nothing of this request was kept", retryAfterSeconds);
         }
-        try {
-            pending.done().get(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RequestRejectedException.saturated("the service is shutting down", retryAfterSeconds);
-        } catch (TimeoutException e) {
-            throw RequestRejectedException.saturated("the journal is too slow right now", retryAfterSeconds);
-        } catch (ExecutionException e) {
-            LOG.warn("Could not append to the journal: {}", e.getCause().toString());
-            throw RequestRejectedException.saturated("the journal can't be written right now", retryAfterSeconds);
-        }
+        GroupCommitQueue.await(pending, retryAfterSeconds, "the journal is too slow right now", cause -> {
+            LOG.warn("Could not append to the journal: {}", cause.toString());
+            return RequestRejectedException.saturated("the journal can't be written right now", retryAfterSeconds);
+        });
     }
 
     @Override
@@ -248,29 +232,6 @@ public final class FileJournal implements Journal, AutoCloseable {
     @Override
     public void awaitAppend(long millis) throws InterruptedException {
         signal.await(millis);
-    }
-
-    private void run() {
-        List<Pending> group = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                queue.drainTo(group, MAX_REQUESTS_PER_GROUP - 1);
-                append(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException | Error e) {
-                LOG.error("Journal writer failed", e); // it must outlive any one group
-                group.forEach(p -> p.done().completeExceptionally(e));
-            } finally {
-                group.clear();
-            }
-        }
     }
 
     private void append(List<Pending> group) {
@@ -426,6 +387,7 @@ public final class FileJournal implements Journal, AutoCloseable {
     @Override
     public List<LogEntry> read(String log, long from, int maxEntries, long maxBytes) {
         LogFiles files = logs.get(log);
+        files.unmapped.headMap(from).clear(); // a consumer reads from its position: what is below is mapped
         long durable = files.durableId;
         List<LogEntry> entries = new ArrayList<>();
         Cursor cursor = files.cursor;
@@ -646,9 +608,8 @@ public final class FileJournal implements Journal, AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        if (appender != null) {
-            appender.join(10_000);
+        if (queue != null) {
+            queue.close();
         }
         closeChannels();
     }

@@ -9,12 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -49,7 +44,6 @@ import io.fmebridge.store.SqlDialect.Upsert;
 public class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_REQUESTS_PER_COMMIT = 1024;
-    private static final long MAX_WAIT_SECONDS = 60;
 
     private static final Upsert IDENTITY = new Upsert("fme_identity", List.of("updated_at"),
             List.of("environment_id", "traffic_type", "identity_key"), false);
@@ -61,16 +55,15 @@ public class GroupCommitWriter implements AutoCloseable {
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final SeenMessages seenMessages;
-    private final BlockingQueue<Pending> queue;
+    private final GroupCommitQueue<Pending> queue;
     private final int retryAfterSeconds;
     private final String flushStatement;
     private final java.util.function.Consumer<WriteSet> onCommitted;
     private final java.util.function.Consumer<GroupTiming> onTimed;
-    private final Thread writer;
     private final String instanceId;
-    private volatile boolean running = true;
 
-    private record Pending(WriteSet writeSet, SeenMessages.Claims claims, CompletableFuture<Void> done) {
+    private record Pending(WriteSet writeSet, SeenMessages.Claims claims, CompletableFuture<Void> done)
+            implements GroupCommitQueue.Waiting {
     }
 
     /**
@@ -101,11 +94,8 @@ public class GroupCommitWriter implements AutoCloseable {
         this.flushStatement = flushStatement;
         this.onCommitted = onCommitted;
         this.seenMessages = seenMessages;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.retryAfterSeconds = retryAfterSeconds;
-        this.writer = new Thread(this::run, threadName);
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.queue = new GroupCommitQueue<>(queueCapacity, MAX_REQUESTS_PER_COMMIT, threadName, this::write);
     }
 
     /**
@@ -125,51 +115,19 @@ public class GroupCommitWriter implements AutoCloseable {
         if (claims != null) {
             claims.handToWriter();
         }
-        if (!running || !queue.offer(pending)) {
+        if (!queue.offer(pending)) {
             if (claims != null) {
                 claims.release(); // never queued: nothing of it will be written
             }
             throw RequestRejectedException.saturated("the service is saturated; nothing of this request was kept", retryAfterSeconds);
         }
-        try {
-            pending.done().get(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RequestRejectedException.saturated("the service is shutting down", retryAfterSeconds);
-        } catch (TimeoutException e) {
-            // It may still be written; its claims stay until then, so a retry meanwhile gets a 503 too.
-            throw RequestRejectedException.saturated("storage is too slow right now", retryAfterSeconds);
-        } catch (ExecutionException e) {
-            log.warn("Could not store a request: {}", e.getCause().toString());
-            if (DataRefusedException.refusesTheData(e.getCause())) {
-                throw new DataRefusedException("storage refused the data of this request", retryAfterSeconds);
-            }
-            throw RequestRejectedException.saturated("storage is unavailable right now", retryAfterSeconds);
-        }
-    }
-
-    private void run() {
-        List<Pending> group = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                queue.drainTo(group, MAX_REQUESTS_PER_COMMIT - 1);
-                write(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException | Error e) {
-                // the writer must outlive any one group, or every later request would wait in vain
-                log.error("Group commit writer failed", e);
-                group.forEach(p -> p.done().completeExceptionally(e));
-            } finally {
-                group.clear();
-            }
-        }
+        // after a timeout it may still be written; its claims stay until then, so a retry meanwhile gets a 503 too
+        GroupCommitQueue.await(pending, retryAfterSeconds, "storage is too slow right now", cause -> {
+            log.warn("Could not store a request: {}", cause.toString());
+            return DataRefusedException.refusesTheData(cause)
+                    ? new DataRefusedException("storage refused the data of this request", retryAfterSeconds)
+                    : RequestRejectedException.saturated("storage is unavailable right now", retryAfterSeconds);
+        });
     }
 
     private void write(List<Pending> group) {
@@ -473,7 +431,6 @@ public class GroupCommitWriter implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        writer.join(10_000);
+        queue.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.fmebridge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import io.fmebridge.api.RequestRejectedException;
 import io.fmebridge.queue.LogEntry;
 
 /**
@@ -152,17 +154,22 @@ class FileJournalTest {
                 .extracting(LogEntry::id).containsExactly(501L);
     }
 
-    @Test
-    void aTornWriteAtTheEndIsCutOffAndTheJournalGoesOn() throws Exception {
+    /** Two entries appended and the journal closed; returns its one segment file. */
+    private Path twoEntriesWritten() throws Exception {
         FileJournal j = open();
         j.append(entry(LogEntry.SEGMENT, "d1", 1, "one"));
         j.append(entry(LogEntry.SEGMENT, "d1", 1, "two"));
         reopen();
-        Path segment = segments(LogEntry.SEGMENT).get(0);
+        return segments(LogEntry.SEGMENT).get(0);
+    }
+
+    @Test
+    void aTornWriteAtTheEndIsCutOffAndTheJournalGoesOn() throws Exception {
+        Path segment = twoEntriesWritten();
         long whole = Files.size(segment);
         Files.write(segment, new byte[] {0, 0, 0, 90, 1, 2, 3}, StandardOpenOption.APPEND); // a record's start, no more
 
-        j = open();
+        FileJournal j = open();
         assertThat(Files.size(segment)).isEqualTo(whole);
         assertThat(bodies(j.read(LogEntry.SEGMENT, 0, 10, 1 << 20))).containsExactly("one", "two");
         j.append(entry(LogEntry.SEGMENT, "d1", 1, "three"));
@@ -171,17 +178,33 @@ class FileJournalTest {
 
     @Test
     void aLastRecordWhoseChecksumDoesNotMatchIsCutOff() throws Exception {
-        FileJournal j = open();
-        j.append(entry(LogEntry.SEGMENT, "d1", 1, "one"));
-        j.append(entry(LogEntry.SEGMENT, "d1", 1, "two"));
-        reopen();
-        Path segment = segments(LogEntry.SEGMENT).get(0);
+        Path segment = twoEntriesWritten();
         byte[] bytes = Files.readAllBytes(segment);
         bytes[bytes.length - 1] ^= 0x55; // the last body byte, half written
         Files.write(segment, bytes);
 
-        j = open();
-        assertThat(bodies(j.read(LogEntry.SEGMENT, 0, 10, 1 << 20))).containsExactly("one");
+        assertThat(bodies(open().read(LogEntry.SEGMENT, 0, 10, 1 << 20))).containsExactly("one");
+    }
+
+    @Test
+    void anAppendThatCannotBeWrittenIs503WithRetryAfterAndKeepsNothing() throws Exception {
+        FileJournal j = open(1, Map.of(), 0); // every append needs a new file
+        j.append(entry(LogEntry.SEGMENT, "d1", 1, "one"));
+        long first = j.read(LogEntry.SEGMENT, 0, 10, 1 << 20).get(0).id();
+        // the next file's name is taken (as a full disk would refuse it): the write fails
+        Path blocked = dir.resolve("fme-journal").resolve(LogEntry.SEGMENT).resolve(String.format("%020d.log", first + 1));
+        Files.createDirectory(blocked);
+
+        assertThatThrownBy(() -> j.append(entry(LogEntry.SEGMENT, "d1", 1, "refused")))
+                .isInstanceOfSatisfying(RequestRejectedException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.retryAfterSeconds()).isEqualTo(1);
+                });
+        assertThat(bodies(j.read(LogEntry.SEGMENT, 0, 10, 1 << 20))).as("nothing of it kept").containsExactly("one");
+
+        Files.delete(blocked);
+        j.append(entry(LogEntry.SEGMENT, "d1", 1, "two"));
+        assertThat(bodies(j.read(LogEntry.SEGMENT, 0, 10, 1 << 20))).as("the journal goes on").containsExactly("one", "two");
     }
 
     @Test
