@@ -130,21 +130,26 @@ final class Benchmark {
 
             warmUp(nai, svc);
             header();
-            for (int senders : plan.senders()) {
+            // -Dbenchmark.only=batch, single or outbound: those scenarios alone, for working on one path
+            String only = System.getProperty("benchmark.only", "");
+            for (int senders : only.isEmpty() || only.equals("batch") ? plan.senders() : new int[0]) {
                 inbound.add(inbound("batch", nai, "/v1/batch", null, senders));
                 inbound.add(inbound("batch", svc, "/v1/batch", API_AUTH, senders));
             }
-            for (int senders : plan.singleSenders()) {
+            for (int senders : only.isEmpty() || only.equals("single") ? plan.singleSenders() : new int[0]) {
                 inbound.add(inbound("single", nai, "/webhook", null, senders));
                 inbound.add(inbound("single", svc, "/api/segment/webhook/" + DESTINATION, HOOK_SECRET, senders));
             }
-            outbound.add(analyticsJava(librarySink));
-            outbound.add(impressions(svc, serviceSink));
+            if (only.isEmpty() || only.equals("outbound")) {
+                outbound.add(analyticsJava(librarySink));
+                outbound.add(impressions(svc, serviceSink));
+            }
             long hwm = Processes.rss(service.pid())[1];
             return new Results(plan, inbound, outbound, hwm, command, startedAt, (System.nanoTime() - began) / 1e9);
         } finally {
             Processes.stop(service);
             Processes.stop(naive);
+            Processes.deleteData(work.resolve("data-" + runId));
         }
     }
 

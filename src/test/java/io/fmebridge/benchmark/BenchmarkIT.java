@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * {@code target/benchmark/} and asserts no timings. {@code mvn -B verify -Pbenchmark} (system
  * property {@code benchmark.mode=full}) runs it in full and writes {@code docs/performance.md}
  * and {@code docs/performance.png}. {@code -Dbenchmark.only=readout} runs the readout case alone
- * and replaces its section of the page.
+ * and replaces its section of the page; {@code batch}, {@code single} or {@code outbound} run
+ * those scenarios alone and only print their lines.
  */
 class BenchmarkIT {
     static final String COMMAND = "mvn -B verify -Pbenchmark";
@@ -39,6 +40,14 @@ class BenchmarkIT {
         }
         Benchmark.Results results = new Benchmark(Benchmark.Plan.from(full, System.getProperties()), work, serviceJvmArgs)
                 .run(full ? COMMAND : "mvn -B verify (BenchmarkIT, smoke mode)");
+        if (System.getProperty("benchmark.only") != null) {
+            // some scenarios alone: their lines are printed above, no page is written
+            assertThat(results.inbound()).allSatisfy(run -> assertThat(run.verified()).as("%s %s at %d senders", run.kind(),
+                    run.target(), run.senders()).isTrue());
+            assertThat(results.outbound()).allSatisfy(run -> assertThat(run.verified())
+                    .as("%s: every message acknowledged by the sink", run.target()).isTrue());
+            return;
+        }
         ReadoutBenchmark.Result readout = new ReadoutBenchmark(size, work, runId, serviceJvmArgs).run();
 
         Path changes = Path.of("src/test/resources/benchmark/changes.md");

@@ -101,6 +101,18 @@ final class Processes {
         }
     }
 
+    /** Deletes a run's data directory: each run writes gigabytes, and runs would fill the disk. */
+    static void deleteData(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** Resident set (VmRSS) and its high-water mark (VmHWM) of a process, in bytes, from /proc. */
     static long[] rss(long pid) {
         try {

@@ -126,6 +126,7 @@ final class ReadoutBenchmark {
         }
         java.util.Arrays.sort(warm);
         double scan = scan();
+        Processes.deleteData(dir);
 
         long exposed = answer.path("exposure").path("keys").asLong();
         long mixed = answer.path("exposure").path("mixedKeys").asLong();
