@@ -61,7 +61,7 @@ public final class FileJournal implements Journal, AutoCloseable {
     private final Map<String, String> targets = new ConcurrentHashMap<>();
     private final int queueCapacity;
     private final AppendSignal signal = new AppendSignal();
-    private GroupCommitQueue<Pending> queue; // from start on
+    private volatile GroupCommitQueue<Pending> queue; // from start on
     private long nextId = 1; // the appender's alone once started
 
     private record Pending(LogEntry entry, CompletableFuture<Long> done) implements GroupCommitQueue.Waiting {
@@ -215,7 +215,8 @@ public final class FileJournal implements Journal, AutoCloseable {
      */
     public void append(LogEntry entry) {
         Pending pending = new Pending(entry, new CompletableFuture<>());
-        if (!queue.offer(pending)) {
+        GroupCommitQueue<Pending> appending = queue; // null until start: a request then gets 503, not a 500
+        if (appending == null || !appending.offer(pending)) {
             throw RequestRejectedException.saturated("the service is saturated; nothing of this request was kept", retryAfterSeconds);
         }
         GroupCommitQueue.await(pending, retryAfterSeconds, "the journal is too slow right now", cause -> {

@@ -31,7 +31,10 @@ class BenchmarkIT {
         ReadoutBenchmark.Size size = ReadoutBenchmark.Size.from(full, System.getProperties());
         String runId = Long.toString(System.currentTimeMillis(), 36);
         Path markdown = full ? Path.of("docs/performance.md") : work.resolve("performance.md");
-        if ("readout".equals(System.getProperty("benchmark.only"))) {
+        String only = System.getProperty("benchmark.only");
+        // an unknown name would run nothing and pass
+        assertThat(only).as("benchmark.only").isIn(null, "readout", "batch", "single", "outbound");
+        if ("readout".equals(only)) {
             // the readout case alone: its section of the page is replaced, the rest kept
             ReadoutBenchmark.Result readout = new ReadoutBenchmark(size, work, runId, serviceJvmArgs).run();
             BenchmarkReport.replaceReadout(markdown, readout, COMMAND + " -Dbenchmark.only=readout");
@@ -40,7 +43,7 @@ class BenchmarkIT {
         }
         Benchmark.Results results = new Benchmark(Benchmark.Plan.from(full, System.getProperties()), work, serviceJvmArgs)
                 .run(full ? COMMAND : "mvn -B verify (BenchmarkIT, smoke mode)");
-        if (System.getProperty("benchmark.only") != null) {
+        if (only != null) {
             // some scenarios alone: their lines are printed above, no page is written
             assertThat(results.inbound()).allSatisfy(run -> assertThat(run.verified()).as("%s %s at %d senders", run.kind(),
                     run.target(), run.senders()).isTrue());

@@ -208,6 +208,26 @@ class FileJournalTest {
     }
 
     @Test
+    void aReadFromAPositionStillCountsThatEntryAndThoseAfterItAsBehind() throws Exception {
+        FileJournal j = open();
+        j.append(entry(LogEntry.SEGMENT, "d1", 10, "a"));
+        j.append(entry(LogEntry.SEGMENT, "d1", 20, "b"));
+        j.append(entry(LogEntry.SEGMENT, "d1", 30, "c"));
+        long second = j.read(LogEntry.SEGMENT, 0, 10, 1 << 20).get(1).id();
+
+        j.read(LogEntry.SEGMENT, second, 10, 1 << 20); // the consumer's next poll: "a" is mapped, "b" not yet
+        assertThat(j.behind(LogEntry.SEGMENT, second)).containsEntry("d1", new Journal.Behind(2, 20));
+    }
+
+    @Test
+    void anAppendBeforeTheJournalStartsIs503NotAnError() throws Exception {
+        FileJournal j = new FileJournal(dir.resolve("fme-journal"), GROUP, true, 64 << 20, 100, 1, timings::add, Map.of());
+        opened.add(j);
+        assertThatThrownBy(() -> j.append(entry(LogEntry.SEGMENT, "d1", 1, "early")))
+                .isInstanceOfSatisfying(RequestRejectedException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    @Test
     void behindCountsWhatIsNotYetMappedPerTargetWithTheOldestReceiveTime() throws Exception {
         FileJournal j = open();
         j.append(entry(LogEntry.SEGMENT, "d1", 10, "a"));
