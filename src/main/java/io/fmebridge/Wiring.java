@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmebridge.destination.SegmentIngest;
 import io.fmebridge.destination.SegmentMessageMapper;
 import io.fmebridge.operations.FmeMetrics;
+import io.fmebridge.queue.MappingThreadPriority;
 import io.fmebridge.destination.SegmentRequestGate;
 import io.fmebridge.destination.SegmentRequestParser;
 import io.fmebridge.settings.FmeProperties;
@@ -44,6 +45,11 @@ public class Wiring {
     @Bean
     static StoreSettingCheck storeSettingCheck(org.springframework.core.env.Environment environment) {
         return new StoreSettingCheck(environment);
+    }
+
+    @Bean
+    MappingThreadPriority mappingThreadPriority(FmeProperties properties) {
+        return new MappingThreadPriority(properties.ingest().mappingPriority() == FmeProperties.MappingPriority.LOW);
     }
 
     @Bean

@@ -42,6 +42,13 @@ public record FmeProperties(
             @DefaultValue("2") int retryAfterSeconds,
             @DefaultValue("256") int maxConcurrentRequests,
             @DefaultValue("33554432") int maxBufferedBytes,
-            @DefaultValue("true") boolean fsync) {
+            @DefaultValue("true") boolean fsync,
+            @DefaultValue("low") MappingPriority mappingPriority) {
+    }
+
+    /** The thread priority of the mapping behind the log: low answers requests first (docs/decisions.md). */
+    public enum MappingPriority {
+        LOW,
+        NORMAL
     }
 }

@@ -37,6 +37,7 @@ final class Processes {
     static Process service(Path dataDir, int port, Path integrations, String adminToken, Path log, List<String> extraJvm)
             throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m"));
+        command.addAll(io.fmebridge.queue.MappingThreadPriority.JVM_FLAGS); // as bin/start.sh and mvn spring-boot:run start it
         command.addAll(extraJvm);
         command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port, "--fme.data-dir=" + dataDir,
                 "--fme.integrations-file=" + integrations, "--fme.admin-token=" + adminToken));

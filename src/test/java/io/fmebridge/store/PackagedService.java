@@ -38,6 +38,7 @@ public final class PackagedService {
         if (command.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
             command.add("-Xmx512m");
         }
+        command.addAll(io.fmebridge.queue.MappingThreadPriority.JVM_FLAGS); // as bin/start.sh starts it
         command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port, "--fme.data-dir=" + dataDir,
                 "--fme.integrations-file=" + integrationsFile, "--fme.admin-token=" + adminToken));
         command.addAll(appArgs);
