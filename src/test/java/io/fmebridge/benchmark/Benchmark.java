@@ -85,8 +85,13 @@ final class Benchmark {
     }
 
     /** One outbound run: impressions through the service, or tracks through analytics-java. */
+    /**
+     * {@code cpuSeconds}: what the service process used (0 for analytics-java, which runs in the
+     * benchmark's own process); {@code benchCpuSeconds}: what the benchmark's process used, its
+     * senders and the sink (and analytics-java) together.
+     */
     record Outbound(String target, int count, double seconds, double acceptSeconds, int delivered, boolean verified,
-                    long peakHeap, long peakRss, double lagP99Millis) {
+                    long peakHeap, long peakRss, double lagP99Millis, double cpuSeconds, double benchCpuSeconds) {
         double perSecond() {
             return count / seconds;
         }
@@ -141,8 +146,14 @@ final class Benchmark {
                 inbound.add(inbound("single", svc, "/api/segment/webhook/" + DESTINATION, HOOK_SECRET, senders));
             }
             if (only.isEmpty() || only.equals("outbound")) {
-                outbound.add(analyticsJava(librarySink));
-                outbound.add(impressions(svc, serviceSink));
+                int count = (plan.impressions() / IMPRESSIONS_PER_REQUEST) * IMPRESSIONS_PER_REQUEST;
+                // both senders warm, as the inbound scenarios are: what is measured is not the JIT compiling their paths
+                int warmup = Math.max(IMPRESSIONS_PER_REQUEST, (count / 10 / IMPRESSIONS_PER_REQUEST) * IMPRESSIONS_PER_REQUEST);
+                System.out.printf("warming up the outbound paths (%,d messages each)%n", warmup);
+                analyticsJava(librarySink, warmup);
+                impressions(svc, serviceSink, warmup);
+                outbound.add(analyticsJava(librarySink, count));
+                outbound.add(impressions(svc, serviceSink, count));
             }
             long hwm = Processes.rss(service.pid())[1];
             return new Results(plan, inbound, outbound, hwm, command, startedAt, (System.nanoTime() - began) / 1e9);
@@ -252,14 +263,15 @@ final class Benchmark {
     }
 
     /** Impressions posted as an FME SDK does, until all are answered 200; then until the sink has every message. */
-    private Outbound impressions(Target svc, SegmentSink sink) throws Exception {
-        int requests = plan.impressions() / IMPRESSIONS_PER_REQUEST;
-        int count = requests * IMPRESSIONS_PER_REQUEST;
+    private Outbound impressions(Target svc, SegmentSink sink, int count) throws Exception {
+        int requests = count / IMPRESSIONS_PER_REQUEST;
         AtomicInteger next = new AtomicInteger();
         AtomicLong accepted = new AtomicLong();
         AtomicLong acceptedAt = new AtomicLong();
         sink.reset();
         JournalDelay delayBefore = JournalDelay.of(Processes.get(svc.prometheus(), null), "impressions");
+        double cpuBefore = Processes.cpuSeconds(svc.pid());
+        double ownCpuBefore = Processes.cpuSeconds(ProcessHandle.current().pid());
         try (MemoryProbe memory = new MemoryProbe(svc.pid(), svc.prometheus())) {
             long t0 = System.nanoTime();
             List<Thread> senders = new ArrayList<>();
@@ -269,7 +281,7 @@ final class Benchmark {
                     try (LoopbackClient client = new LoopbackClient(svc.port())) {
                         int r;
                         while ((r = next.getAndIncrement()) < requests) {
-                            byte[] body = traffic.impressions(IMPRESSIONS_PER_REQUEST, "k-" + runId + "-" + r + "-")
+                            byte[] body = traffic.impressions(IMPRESSIONS_PER_REQUEST, "k-" + runId + "-" + count + "-" + r + "-")
                                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                             int status;
                             while ((status = client.post("/api/testImpressions/bulk", "Bearer sdk-key-bench", body)) != 200) {
@@ -307,7 +319,8 @@ final class Benchmark {
             boolean verified = delivered == count && accepted.get() == count && sourceDelivered >= count;
             double lagP99 = JournalDelay.of(Processes.get(svc.prometheus(), null), "impressions").p99MillisSince(delayBefore);
             Outbound result = new Outbound("service", count, seconds, acceptSeconds, delivered, verified, memory.peakHeap(),
-                    memory.peakRss(), lagP99);
+                    memory.peakRss(), lagP99, Processes.cpuSeconds(svc.pid()) - cpuBefore,
+                    Processes.cpuSeconds(ProcessHandle.current().pid()) - ownCpuBefore);
             outboundLine(result);
             return result;
         }
@@ -330,10 +343,10 @@ final class Benchmark {
     }
 
     /** analytics-java 3.5.4 with its defaults, sending the same number of get_treatment tracks. */
-    private Outbound analyticsJava(SegmentSink sink) throws Exception {
-        int count = (plan.impressions() / IMPRESSIONS_PER_REQUEST) * IMPRESSIONS_PER_REQUEST;
+    private Outbound analyticsJava(SegmentSink sink, int count) throws Exception {
         sink.reset();
         long rssBefore = Processes.rss(ProcessHandle.current().pid())[0];
+        double ownCpuBefore = Processes.cpuSeconds(ProcessHandle.current().pid());
         Analytics analytics = Analytics.builder("wk-bench").endpoint(sink.endpoint()).build();
         try {
             long t0 = System.nanoTime();
@@ -348,7 +361,7 @@ final class Benchmark {
                 properties.put("environmentName", "Benchmark");
                 properties.put("trafficType", "user");
                 properties.put("bucketingKey", "bk-" + i);
-                analytics.enqueue(TrackMessage.builder("get_treatment").userId("k-" + runId + "-" + i).properties(properties)
+                analytics.enqueue(TrackMessage.builder("get_treatment").userId("k-" + runId + "-" + count + "-" + i).properties(properties)
                         .timestamp(now).messageId(UUID.randomUUID().toString()));
             }
             analytics.flush();
@@ -362,7 +375,8 @@ final class Benchmark {
             }
             double seconds = (sink.lastNewAtNanos() - t0) / 1e9;
             Outbound result = new Outbound("analytics-java", count, seconds, acceptSeconds, sink.distinctMessages(),
-                    sink.distinctMessages() == count, 0, Math.max(0, Processes.rss(ProcessHandle.current().pid())[0] - rssBefore), -1);
+                    sink.distinctMessages() == count, 0, Math.max(0, Processes.rss(ProcessHandle.current().pid())[0] - rssBefore), -1,
+                    0, Processes.cpuSeconds(ProcessHandle.current().pid()) - ownCpuBefore);
             outboundLine(result);
             return result;
         } finally {
@@ -376,7 +390,8 @@ final class Benchmark {
                 o.perSecond(), "", "", o.target().equals("service") ? mb(o.peakHeap()) : "-",
                 o.target().equals("service") ? mb(o.peakRss()) : "-",
                 (o.verified() ? "" : "  NOT VERIFIED: " + o.delivered() + " of " + o.count()) + "   (" + o.count()
-                        + " delivered; all accepted after " + String.format("%.1f", o.acceptSeconds()) + " s)");
+                        + " delivered; all accepted after " + String.format("%.1f", o.acceptSeconds()) + " s; CPU s: service "
+                        + String.format("%.1f", o.cpuSeconds()) + ", benchmark " + String.format("%.1f", o.benchCpuSeconds()) + ")");
     }
 
     static String mb(long bytes) {

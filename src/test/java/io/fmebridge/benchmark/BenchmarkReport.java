@@ -186,15 +186,19 @@ final class BenchmarkReport {
                 .append(Benchmark.IMPRESSIONS_PER_REQUEST).append(" a request (FME SDK bulk format), through the source's batches ")
                 .append("(`maxMessages: 100`, `maxDelay: 2s`) to a local Segment sink. Time from the first request sent to the ")
                 .append("last new message acknowledged by the sink. analytics-java 3.5.4 (its defaults) sends the same number of ")
-                .append("`get_treatment` tracks to a sink of its own: time from the first `enqueue` to the last message acknowledged.\n\n")
-                .append("| sender | messages | all accepted after | all acknowledged after | messages/s | × analytics-java | verified |\n")
-                .append("|---|---:|---:|---:|---:|---:|---|\n");
+                .append("`get_treatment` tracks to a sink of its own: time from the first `enqueue` to the last message acknowledged. ")
+                .append("Both are warmed up first with a tenth as many messages, as the inbound scenarios are. CPU: what the ")
+                .append("machine's processes used per 1,000 messages (from `/proc/<pid>/stat`), the sender and its sink included; ")
+                .append("analytics-java and the sinks run in the benchmark's process.\n\n")
+                .append("| sender | messages | all accepted after | all acknowledged after | messages/s | × analytics-java | CPU s per 1,000 | verified |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (Outbound o : r.outbound()) {
             md.append("| ").append(o.target().equals("service") ? "the service (impressions/s)" : "analytics-java 3.5.4 (tracks/s)")
                     .append(" | ").append(fmt("%,d", o.count())).append(" | ").append(fmt("%.1f s", o.acceptSeconds()))
                     .append(" | ").append(fmt("%.1f s", o.seconds())).append(" | ").append(fmt("%,.0f", o.perSecond()))
                     .append(" | ").append(fmt("%.2f", o.perSecond() / lib.perSecond())).append(" | ")
-                    .append(o.verified() ? "yes" : "NO: " + o.delivered() + " delivered").append(" |\n");
+                    .append(o.benchCpuSeconds() <= 0 ? "-" : fmt("%.3f", (o.cpuSeconds() + o.benchCpuSeconds()) * 1000 / o.count()))
+                    .append(" | ").append(o.verified() ? "yes" : "NO: " + o.delivered() + " delivered").append(" |\n");
         }
 
         writerTable(md, r);

@@ -146,6 +146,17 @@ final class Processes {
         return -1;
     }
 
+    /** CPU time the process has used (user and system), in seconds, or -1 where /proc can't tell. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long kb(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
     }
