@@ -84,8 +84,8 @@ final class Benchmark {
         }
     }
 
-    /** One outbound run: impressions through the service, or tracks through analytics-java. */
     /**
+     * One outbound run: impressions through the service, or tracks through analytics-java.
      * {@code cpuSeconds}: what the service process used (0 for analytics-java, which runs in the
      * benchmark's own process); {@code benchCpuSeconds}: what the benchmark's process used, its
      * senders and the sink (and analytics-java) together.
@@ -150,8 +150,10 @@ final class Benchmark {
                 // both senders warm, as the inbound scenarios are: what is measured is not the JIT compiling their paths
                 int warmup = Math.max(IMPRESSIONS_PER_REQUEST, (count / 10 / IMPRESSIONS_PER_REQUEST) * IMPRESSIONS_PER_REQUEST);
                 System.out.printf("warming up the outbound paths (%,d messages each)%n", warmup);
-                analyticsJava(librarySink, warmup);
-                impressions(svc, serviceSink, warmup);
+                // a warm-up left unfinished would still be delivering into the measured run's sink
+                if (!analyticsJava(librarySink, warmup).verified() || !impressions(svc, serviceSink, warmup).verified()) {
+                    throw new IllegalStateException("the outbound warm-up did not deliver every message");
+                }
                 outbound.add(analyticsJava(librarySink, count));
                 outbound.add(impressions(svc, serviceSink, count));
             }
@@ -270,6 +272,7 @@ final class Benchmark {
         AtomicLong acceptedAt = new AtomicLong();
         sink.reset();
         JournalDelay delayBefore = JournalDelay.of(Processes.get(svc.prometheus(), null), "impressions");
+        long deliveredBefore = deliveredFigure(svc); // the source's count runs on from the warm-up
         double cpuBefore = Processes.cpuSeconds(svc.pid());
         double ownCpuBefore = Processes.cpuSeconds(ProcessHandle.current().pid());
         try (MemoryProbe memory = new MemoryProbe(svc.pid(), svc.prometheus())) {
@@ -315,7 +318,7 @@ final class Benchmark {
             double seconds = (sink.lastNewAtNanos() - t0) / 1e9;
             double acceptSeconds = (acceptedAt.get() - t0) / 1e9;
             int delivered = sink.distinctMessages();
-            long sourceDelivered = deliveredFigure(svc);
+            long sourceDelivered = deliveredFigure(svc) - deliveredBefore;
             boolean verified = delivered == count && accepted.get() == count && sourceDelivered >= count;
             double lagP99 = JournalDelay.of(Processes.get(svc.prometheus(), null), "impressions").p99MillisSince(delayBefore);
             Outbound result = new Outbound("service", count, seconds, acceptSeconds, delivered, verified, memory.peakHeap(),

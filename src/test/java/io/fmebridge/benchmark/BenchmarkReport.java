@@ -197,7 +197,7 @@ final class BenchmarkReport {
                     .append(" | ").append(fmt("%,d", o.count())).append(" | ").append(fmt("%.1f s", o.acceptSeconds()))
                     .append(" | ").append(fmt("%.1f s", o.seconds())).append(" | ").append(fmt("%,.0f", o.perSecond()))
                     .append(" | ").append(fmt("%.2f", o.perSecond() / lib.perSecond())).append(" | ")
-                    .append(o.benchCpuSeconds() <= 0 ? "-" : fmt("%.3f", (o.cpuSeconds() + o.benchCpuSeconds()) * 1000 / o.count()))
+                    .append(o.benchCpuSeconds() <= 0 || o.cpuSeconds() < 0 ? "-" : fmt("%.3f", (o.cpuSeconds() + o.benchCpuSeconds()) * 1000 / o.count()))
                     .append(" | ").append(o.verified() ? "yes" : "NO: " + o.delivered() + " delivered").append(" |\n");
         }
 
