@@ -18,11 +18,12 @@ import io.fmebridge.store.WriteSet;
 
 /**
  * The source side's log, the embedded journal or Kafka alike: an accepted impressions request is
- * appended whole, and read back in order behind its answer, where its impressions are stored and
- * its {@code get_treatment} messages (and their messageIds) are made. A poll's pieces are joined
- * per source: every batch they fill goes to the outbox in the transaction that stores the
- * impressions and moves the position on; what is left of each source's last batch waits in the
- * aggregator for more, or for its maxDelay.
+ * appended whole, and read back in order behind its answer by two consumers, each with its own
+ * position. Delivery ({@link #intake}) makes its {@code get_treatment} messages (and their
+ * messageIds): a poll's pieces are joined per source, every batch they fill goes to the outbox in
+ * the transaction that moves delivery's position on, and what is left of each source's last batch
+ * waits in the aggregator for more, or for its maxDelay. The readout ({@link #readout}) stores the
+ * impressions and counts for the query API and the experiment readout, behind delivery.
  */
 public final class ImpressionLog {
     private static final Logger log = LoggerFactory.getLogger(ImpressionLog.class);
@@ -49,7 +50,7 @@ public final class ImpressionLog {
     }
 
     public PollIntake intake(LogPoll poll) {
-        List<LogEntry> entries = poll instanceof JournalPoll j ? j.entries() : ((Poll) poll).entries();
+        List<LogEntry> entries = entries(poll);
         IntegrationSettings current = settings.current();
         WriteSet writeSet = new WriteSet();
         writeSet.positions().add(poll.advance());
@@ -62,8 +63,7 @@ public final class ImpressionLog {
                 continue;
             }
             if (reread.get().counts() != null) {
-                writeSet.impressions().add(reread.get().counts());
-                continue;
+                continue; // nothing to send: the readout stores them
             }
             ImpressionIntake.Intake in = intake.accept(reread.get().request(), entry.receivedAt());
             writeSet.impressions().add(in.writes());
@@ -84,5 +84,25 @@ public final class ImpressionLog {
             (batch.full() ? writeSet.outbox() : gathering).add(batch);
         }
         return new PollIntake(writeSet, gathering);
+    }
+
+    /** What the readout stores of a poll (the impressions and counts), with its own position moved on. */
+    public WriteSet readout(LogPoll poll) {
+        IntegrationSettings current = settings.current();
+        WriteSet writeSet = new WriteSet();
+        writeSet.positions().add(poll.advance());
+        for (LogEntry entry : entries(poll)) {
+            var reread = gate.reread(entry, current);
+            if (reread.isEmpty()) {
+                continue; // said by delivery, which reads the same entry
+            }
+            writeSet.impressions().add(reread.get().counts() != null ? reread.get().counts()
+                    : intake.readout(reread.get().request(), entry.receivedAt()));
+        }
+        return writeSet;
+    }
+
+    private static List<LogEntry> entries(LogPoll poll) {
+        return poll instanceof JournalPoll j ? j.entries() : ((Poll) poll).entries();
     }
 }

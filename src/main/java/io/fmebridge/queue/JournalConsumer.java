@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +24,23 @@ import io.fmebridge.store.Journal;
  * data the database refuses ({@link DataRefusedException}: it would fail every time) is handed to
  * {@code refused}, which records it as a drop and moves the position past it; any other failure
  * holds the poll back.
+ *
+ * <p>Several consumers can read one log, each with a position of its own (its group): the
+ * impressions log has delivery and the readout. A consumer given {@code holdBack} looks at its
+ * next entry first and waits while it says so, reading only that entry meanwhile.
  */
 public final class JournalConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(JournalConsumer.class);
     private static final int TRIES = 3;
     private static final long BACKOFF_MILLIS = 1_000;
+    private static final long HOLD_BACK_MILLIS = 200;
 
     private final Journal journal;
     private final ConsumerPositions positions;
     private final String logName;
+    private final String name;
+    private final String group;
+    private final Predicate<LogEntry> holdBack;
     private final int maxEntries;
     private final long maxBytes;
     private final Consumer<JournalPoll> handler;
@@ -51,9 +60,23 @@ public final class JournalConsumer implements Runnable {
      */
     public JournalConsumer(Journal journal, ConsumerPositions positions, String logName, int maxEntries, long maxBytes,
                            Consumer<JournalPoll> handler, BiConsumer<JournalPoll, String> refused, Consumer<List<LogEntry>> mapped) {
+        this(journal, positions, logName, logName, journal.group(), null, maxEntries, maxBytes, handler, refused, mapped);
+    }
+
+    /**
+     * @param name     what the consumer is called (its thread is {@code journal-<name>})
+     * @param group    whose position in the log it reads and moves on
+     * @param holdBack given the next entry not yet mapped: whether to wait before mapping it (null: never)
+     */
+    public JournalConsumer(Journal journal, ConsumerPositions positions, String logName, String name, String group,
+                           Predicate<LogEntry> holdBack, int maxEntries, long maxBytes, Consumer<JournalPoll> handler,
+                           BiConsumer<JournalPoll, String> refused, Consumer<List<LogEntry>> mapped) {
         this.journal = journal;
         this.positions = positions;
         this.logName = logName;
+        this.name = name;
+        this.group = group;
+        this.holdBack = holdBack;
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
         this.handler = handler;
@@ -65,12 +88,16 @@ public final class JournalConsumer implements Runnable {
         return logName;
     }
 
+    public String name() {
+        return name;
+    }
+
     /** The first entry not yet mapped: as this consumer knows it, or else as the database has it. */
     public long next() {
         if (known) {
             return next;
         }
-        Long stored = positions.read(journal.group(), logName, Set.of(0)).get(0);
+        Long stored = positions.read(group, logName, Set.of(0)).get(0);
         return stored == null ? 0 : stored;
     }
 
@@ -80,9 +107,13 @@ public final class JournalConsumer implements Runnable {
         while (running) {
             try {
                 if (!known) {
-                    row = positions.read(journal.group(), logName, Set.of(0)).get(0);
+                    row = positions.read(group, logName, Set.of(0)).get(0);
                     next = row == null ? 0 : row;
                     known = true;
+                }
+                if (holdingBack()) {
+                    Thread.sleep(HOLD_BACK_MILLIS);
+                    continue;
                 }
                 List<LogEntry> entries = journal.read(logName, next, maxEntries, maxBytes);
                 if (entries.isEmpty()) {
@@ -117,6 +148,14 @@ public final class JournalConsumer implements Runnable {
         }
     }
 
+    private boolean holdingBack() {
+        if (holdBack == null) {
+            return false;
+        }
+        List<LogEntry> first = journal.read(logName, next, 1, 1);
+        return !first.isEmpty() && holdBack.test(first.get(0));
+    }
+
     private boolean store(List<LogEntry> entries, int failuresSoFar) {
         if (failuresSoFar < TRIES) {
             return handle(entries, handler);
@@ -145,7 +184,7 @@ public final class JournalConsumer implements Runnable {
     private boolean handle(List<LogEntry> entries, Consumer<JournalPoll> to) {
         long after = entries.get(entries.size() - 1).id() + 1;
         try {
-            to.accept(new JournalPoll(entries, new ConsumerPositions.Advance(journal.group(), logName,
+            to.accept(new JournalPoll(entries, new ConsumerPositions.Advance(group, logName,
                     row == null ? Map.of() : Map.of(0, row), Map.of(0, after))));
             row = after;
             next = after;

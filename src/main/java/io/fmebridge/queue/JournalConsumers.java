@@ -10,7 +10,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * This instance's journal consumers, one per log of a side that runs here, started once Camel runs
+ * This instance's journal consumers (per log of a side that runs here: {@code segment}; and
+ * {@code impressions} for delivery with {@code impressions-readout} behind it), started once Camel runs
  * the routes they feed and stopped before it stops (a stop lets the poll in hand finish).
  */
 public final class JournalConsumers implements SmartLifecycle {
@@ -41,8 +42,17 @@ public final class JournalConsumers implements SmartLifecycle {
         }
     }
 
-    public Optional<JournalConsumer> of(String log) {
-        return consumers.stream().filter(c -> c.logName().equals(log)).findFirst();
+    /** The consumer of that name ({@code segment}, {@code impressions}, {@code impressions-readout}). */
+    public Optional<JournalConsumer> named(String name) {
+        return consumers.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The first entry of the log that some consumer here has not mapped yet: what is below it is
+     * mapped by all of them. Empty when no consumer here reads that log.
+     */
+    public java.util.OptionalLong next(String log) {
+        return consumers.stream().filter(c -> c.logName().equals(log)).mapToLong(JournalConsumer::next).min();
     }
 
     @Override
@@ -63,7 +73,7 @@ public final class JournalConsumers implements SmartLifecycle {
                 if (running) {
                     consumer.run();
                 }
-            }, "journal-" + consumer.logName());
+            }, "journal-" + consumer.name());
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();

@@ -42,14 +42,14 @@ public final class JournalLag {
         long entries = 0;
         double seconds = 0;
         for (String log : new String[] {LogEntry.SEGMENT, LogEntry.IMPRESSIONS}) {
-            var consumer = consumers.of(log);
-            if (consumer.isEmpty()) {
+            var mapped = consumers.next(log); // the slowest consumer's: entries are queryable once all have them
+            if (mapped.isEmpty()) {
                 continue;
             }
             Map<String, Lag> byTarget = new LinkedHashMap<>();
             long logEntries = 0;
             double logSeconds = 0;
-            for (var e : journal.behind(log, consumer.get().next()).entrySet()) {
+            for (var e : journal.behind(log, mapped.getAsLong()).entrySet()) {
                 double waited = Math.max(0, now - e.getValue().oldestReceivedAt()) / 1000.0;
                 byTarget.put(e.getKey(), new Lag(e.getValue().entries(), waited));
                 logEntries += e.getValue().entries();

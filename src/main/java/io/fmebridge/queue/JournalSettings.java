@@ -13,5 +13,6 @@ public record JournalSettings(
         @DefaultValue("5m") Duration maxLag,
         @DefaultValue("64") int pollEntries,
         @DefaultValue("4194304") long pollBytes,
-        @DefaultValue("64MB") org.springframework.util.unit.DataSize segmentSize) {
+        @DefaultValue("64MB") org.springframework.util.unit.DataSize segmentSize,
+        @DefaultValue("1m") Duration readoutDelay) {
 }

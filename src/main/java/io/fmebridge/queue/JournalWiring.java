@@ -44,6 +44,8 @@ import io.fmebridge.store.WriteSet;
 @ConditionalOnProperty(name = "fme.queue", havingValue = "journal", matchIfMissing = true)
 @org.springframework.boot.context.properties.EnableConfigurationProperties(JournalSettings.class)
 public class JournalWiring {
+    /** What the readout's consumer of the impressions log adds to its name and to its group. */
+    static final String READOUT = "-readout";
 
     /**
      * The journal and how an entry is appended to it. With the embedded store (an H2 file) its own
@@ -69,20 +71,24 @@ public class JournalWiring {
         String owner = journalOwner(properties, url);
         String group = "journal:" + owner;
         JdbcTemplate store = new JdbcTemplate(dataSource);
+        ConsumerPositions positions = new ConsumerPositions(store);
+        startReadoutAtDelivery(store, positions, group);
         Path dir = FileJournal.besideStore(url);
         if (dir != null && flush != null) {
-            ConsumerPositions positions = new ConsumerPositions(store);
             Map<String, Long> next = new HashMap<>();
             for (String log : List.of(LogEntry.SEGMENT, LogEntry.IMPRESSIONS)) {
                 Long at = positions.read(group, log, Set.of(0)).get(0);
                 next.put(log, at == null ? 0 : at);
             }
+            long highest = next.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            Long readout = positions.read(readoutGroup(group), LogEntry.IMPRESSIONS, Set.of(0)).get(0);
+            next.merge(LogEntry.IMPRESSIONS, readout == null ? 0 : readout, Math::min); // from the slowest consumer on
             FileJournal files = new FileJournal(dir, group, properties.ingest().fsync(), settings.segmentSize().toBytes(),
                     properties.ingest().queueCapacity(), properties.ingest().retryAfterSeconds(), metrics::journalCommitted, next);
             try {
                 JournalMigration.moveInto(files, dataSource, url, user, password, flush, group);
                 // a journal whose files were lost must not hand out ids the consumers count as mapped
-                files.start(next.values().stream().mapToLong(Long::longValue).max().orElse(0));
+                files.start(highest);
             } catch (RuntimeException e) {
                 closeQuietly(files);
                 throw e;
@@ -95,6 +101,22 @@ public class JournalWiring {
                 properties.ingest().queueCapacity(), properties.ingest().retryAfterSeconds(), flush, written -> table.appended(),
                 metrics::journalCommitted, owner, "journal-writer");
         return new OpenJournal(table, entry -> writer.commit(WriteSet.append(entry), null), database::flushStore, writer);
+    }
+
+    static String readoutGroup(String group) {
+        return group + READOUT;
+    }
+
+    /**
+     * The readout's position, the first time it has none: where delivery is. Before it had a consumer
+     * of its own, delivery stored the impressions, so what delivery has mapped is stored already.
+     */
+    static void startReadoutAtDelivery(JdbcTemplate store, ConsumerPositions positions, String group) {
+        Long delivery = positions.read(group, LogEntry.IMPRESSIONS, Set.of(0)).get(0);
+        if (delivery != null && positions.read(readoutGroup(group), LogEntry.IMPRESSIONS, Set.of(0)).isEmpty()) {
+            store.update("INSERT INTO consumer_position (group_id, topic, partition_no, next_offset) VALUES (?, ?, 0, ?)",
+                    readoutGroup(group), LogEntry.IMPRESSIONS, delivery);
+        }
     }
 
     private static void closeQuietly(FileJournal files) {
@@ -135,20 +157,36 @@ public class JournalWiring {
         ConsumerPositions positions = new ConsumerPositions(jdbc);
         JournalConsumers.RouteSender routes = new JournalConsumers.RouteSender(camel);
         List<JournalConsumer> consumers = new ArrayList<>();
+        JournalConsumers[] all = new JournalConsumers[1]; // what every consumer of a log has mapped, once a poll is
+        java.util.function.Consumer<String> mappedByAll = log -> all[0].next(log).ifPresent(next -> journal.mapped(log, next));
+        java.util.function.BiConsumer<JournalPoll, String> passOver = (poll, why) -> {
+            WriteSet passed = new WriteSet(); // nothing of it can be stored: the position moves past it
+            passed.positions().add(poll.advance());
+            groupCommitWriter.commit(passed, null);
+        };
         if (destinationSide) {
             consumers.add(new JournalConsumer(journal, positions, LogEntry.SEGMENT, settings.pollEntries(), settings.pollBytes(),
-                    poll -> routes.send("direct:segment-records", poll), segmentLog::refused,
-                    entries -> metrics.journalMapped(LogEntry.SEGMENT, entries)));
+                    poll -> routes.send("direct:segment-records", poll), segmentLog::refused, entries -> {
+                        metrics.journalMapped(LogEntry.SEGMENT, entries);
+                        mappedByAll.accept(LogEntry.SEGMENT);
+                    }));
         }
         if (sourceSide) {
-            consumers.add(new JournalConsumer(journal, positions, LogEntry.IMPRESSIONS, settings.pollEntries(), settings.pollBytes(),
-                    poll -> routes.send("direct:impressions-records", poll), (poll, why) -> {
-                        WriteSet passed = new WriteSet(); // nothing of it can be stored: the position moves past it
-                        passed.positions().add(poll.advance());
-                        groupCommitWriter.commit(passed, null);
-                    }, entries -> metrics.journalMapped(LogEntry.IMPRESSIONS, entries)));
+            JournalConsumer delivery = new JournalConsumer(journal, positions, LogEntry.IMPRESSIONS, settings.pollEntries(),
+                    settings.pollBytes(), poll -> routes.send("direct:impressions-records", poll), passOver, entries -> {
+                        metrics.journalMapped(LogEntry.IMPRESSIONS, entries);
+                        mappedByAll.accept(LogEntry.IMPRESSIONS);
+                    });
+            consumers.add(delivery);
+            consumers.add(new JournalConsumer(journal, positions, LogEntry.IMPRESSIONS, LogEntry.IMPRESSIONS + READOUT,
+                    readoutGroup(journal.group()), new ReadoutHoldBack(
+                    () -> !journal.read(LogEntry.IMPRESSIONS, delivery.next(), 1, 1).isEmpty(), settings.readoutDelay().toMillis(),
+                    System::currentTimeMillis),
+                    settings.pollEntries(), settings.pollBytes(), poll -> routes.send("direct:impressions-readout", poll), passOver,
+                    entries -> mappedByAll.accept(LogEntry.IMPRESSIONS)));
         }
-        return new JournalConsumers(camel, consumers);
+        all[0] = new JournalConsumers(camel, consumers);
+        return all[0];
     }
 
     @Bean

@@ -16,6 +16,7 @@ public record KafkaSettings(
         @DefaultValue("2") int consumers,
         @DefaultValue("fme-bridge-store") String storeGroup,
         @DefaultValue("fme-bridge-batcher") String batcherGroup,
+        @DefaultValue("fme-bridge-readout") String readoutGroup,
         @DefaultValue("30s") Duration sendTimeout,
         @DefaultValue("500ms") Duration gatherTime,
         java.util.Map<String, String> properties) {

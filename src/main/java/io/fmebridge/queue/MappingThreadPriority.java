@@ -29,8 +29,9 @@ public final class MappingThreadPriority implements SmartLifecycle {
     public static final List<String> JVM_FLAGS = List.of("-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19");
 
     /** The mapping's threads: exact names, then name prefixes (H2 adds the file's name to its writer's). */
-    static final List<String> NAMES = List.of("journal-" + LogEntry.SEGMENT, "journal-" + LogEntry.IMPRESSIONS, "group-commit-writer");
-    static final List<String> PREFIXES = List.of("kafka-store-", "kafka-batcher-", "MVStore background writer", "H2-serialization",
+    static final List<String> NAMES = List.of("journal-" + LogEntry.SEGMENT, "journal-" + LogEntry.IMPRESSIONS,
+            "journal-" + LogEntry.IMPRESSIONS + JournalWiring.READOUT, "group-commit-writer");
+    static final List<String> PREFIXES = List.of("kafka-store-", "kafka-batcher-", "kafka-readout-", "MVStore background writer", "H2-serialization",
             "H2-save");
 
     /** How often threads started since (H2 starts its own when it opens the store) are looked for. */

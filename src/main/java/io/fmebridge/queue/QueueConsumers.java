@@ -11,7 +11,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The consumers of both topics, started once Camel runs the routes they feed, stopped before it
- * stops. {@code fme.kafka.consumers} of each per instance; all instances share the two groups.
+ * stops. {@code fme.kafka.consumers} of each per instance; all instances share the three groups
+ * (the impressions topic has delivery's and the readout's).
  */
 public final class QueueConsumers implements SmartLifecycle {
     private final KafkaSettings settings;
@@ -63,6 +64,9 @@ public final class QueueConsumers implements SmartLifecycle {
         Map<String, Object> gathering = new java.util.HashMap<>(settings.clientProperties());
         gathering.putAll(Map.of("fetch.min.bytes", 256 * 1024, "fetch.max.wait.ms", (int) settings.gatherTime().toMillis(),
                 "max.poll.records", 2_000));
+        // the readout: a request's impressions are one record, so a poll of 64 is as big as the journal's
+        Map<String, Object> readout = new java.util.HashMap<>(settings.clientProperties());
+        readout.put("max.poll.records", 64);
         for (int i = 0; i < settings.consumers(); i++) {
             if (destinationSide) {
                 add("store-" + i, new TopicConsumer(settings.brokers(), settings.storeGroup(), settings.segmentTopic(), storing,
@@ -71,6 +75,9 @@ public final class QueueConsumers implements SmartLifecycle {
             if (sourceSide) {
                 add("batcher-" + i, new TopicConsumer(settings.brokers(), settings.batcherGroup(), settings.impressionsTopic(),
                         gathering, positions, metrics, poll -> template.get().sendBody("direct:impressions-records", poll)));
+                // the readout: the same records in a group of its own, stored for the query API and the readout
+                add("readout-" + i, new TopicConsumer(settings.brokers(), settings.readoutGroup(), settings.impressionsTopic(),
+                        readout, positions, metrics, poll -> template.get().sendBody("direct:impressions-readout", poll)));
             }
         }
     }

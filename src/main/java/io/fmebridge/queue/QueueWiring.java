@@ -46,6 +46,25 @@ public class QueueWiring {
                                   org.springframework.beans.factory.ObjectProvider<CamelContext> camel,
                                   @Value("${fme.flows.destination:true}") boolean destinationSide,
                                   @Value("${fme.flows.source:true}") boolean sourceSide) {
+        startReadoutAtBatcher(jdbc, settings);
         return new QueueConsumers(settings, new ConsumerPositions(jdbc), metrics, camel, destinationSide, sourceSide);
+    }
+
+    /**
+     * The readout group's positions, the first time it has none: where the batcher group is. Before
+     * the readout had a group of its own, the batcher stored the impressions it mapped.
+     */
+    static void startReadoutAtBatcher(JdbcTemplate jdbc, KafkaSettings settings) {
+        Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM consumer_position WHERE group_id = ? AND topic = ?", Integer.class,
+                settings.readoutGroup(), settings.impressionsTopic());
+        if (rows != null && rows == 0) {
+            try {
+                jdbc.update("INSERT INTO consumer_position (group_id, topic, partition_no, next_offset) SELECT ?, topic, partition_no, "
+                        + "next_offset FROM consumer_position WHERE group_id = ? AND topic = ?", settings.readoutGroup(),
+                        settings.batcherGroup(), settings.impressionsTopic());
+            } catch (org.springframework.dao.DuplicateKeyException e) {
+                // another instance did it at the same moment
+            }
+        }
     }
 }

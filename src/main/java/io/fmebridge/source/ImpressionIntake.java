@@ -7,9 +7,10 @@ import io.fmebridge.settings.Environment;
 import io.fmebridge.settings.Source;
 
 /**
- * Turns an accepted impressions request into what is stored (the impressions) and what is
- * gathered for Segment: per source of the environment, the request's messages in pieces that
- * each fit one batch. A message over 32 KB goes to the source's dead letters instead.
+ * Turns an accepted impressions request into what is gathered for Segment (per source of the
+ * environment, the request's messages in pieces that each fit one batch; a message over 32 KB goes
+ * to the source's dead letters instead), and into what the readout stores (the impressions with
+ * their traffic types), which is done apart, behind delivery.
  */
 public final class ImpressionIntake {
     public static final int MAX_MESSAGE_BYTES = 32 * 1024;
@@ -24,7 +25,7 @@ public final class ImpressionIntake {
     public record ImpressionRequest(Environment environment, List<Source> sources, List<Impression> impressions) {
     }
 
-    /** The pieces for the aggregator, and what the request stores. */
+    /** The pieces for the aggregator, and what delivery stores with them (dead letters, counters). */
     public record Intake(List<GatheredBatch> pieces, ImpressionWrites writes) {
         public io.fmebridge.store.WriteSet writeSet() {
             return io.fmebridge.store.WriteSet.of(writes);
@@ -49,10 +50,6 @@ public final class ImpressionIntake {
     public Intake accept(ImpressionRequest request, long now) {
         Environment env = request.environment();
         ImpressionWrites writes = ImpressionWrites.of(env.id(), now);
-        for (Impression impression : request.impressions()) {
-            writes.impressions().add(new ImpressionWrites.Stored(impression,
-                    env.flagTrafficTypes().getOrDefault(impression.flag(), env.defaultTrafficType())));
-        }
         List<GatheredBatch> pieces = new ArrayList<>();
         for (Source source : request.sources()) {
             GatheredBatch piece = null;
@@ -73,5 +70,16 @@ public final class ImpressionIntake {
             }
         }
         return new Intake(pieces, writes);
+    }
+
+    /** The request's impressions as the query API and the readout show them, each with its flag's traffic type. */
+    public ImpressionWrites readout(ImpressionRequest request, long now) {
+        Environment env = request.environment();
+        ImpressionWrites writes = ImpressionWrites.of(env.id(), now);
+        for (Impression impression : request.impressions()) {
+            writes.impressions().add(new ImpressionWrites.Stored(impression,
+                    env.flagTrafficTypes().getOrDefault(impression.flag(), env.defaultTrafficType())));
+        }
+        return writes;
     }
 }

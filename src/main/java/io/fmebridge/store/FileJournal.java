@@ -387,8 +387,7 @@ public final class FileJournal implements Journal, AutoCloseable {
 
     @Override
     public List<LogEntry> read(String log, long from, int maxEntries, long maxBytes) {
-        LogFiles files = logs.get(log);
-        files.unmapped.headMap(from).clear(); // a consumer reads from its position: what is below is mapped
+        LogFiles files = logs.get(log); // what is below from is not known to be mapped: another consumer may read it
         long durable = files.durableId;
         List<LogEntry> entries = new ArrayList<>();
         Cursor cursor = files.cursor;
@@ -490,6 +489,11 @@ public final class FileJournal implements Journal, AutoCloseable {
         String s = new String(record.array(), record.position(), length, StandardCharsets.UTF_8);
         record.position(record.position() + length);
         return s;
+    }
+
+    @Override
+    public void mapped(String log, long next) {
+        logs.get(log).unmapped.headMap(next).clear();
     }
 
     @Override

@@ -32,6 +32,10 @@ public interface Journal {
      */
     List<LogEntry> read(String log, long from, int maxEntries, long maxBytes);
 
+    /** Told that every consumer of the log has mapped what is below {@code next}. */
+    default void mapped(String log, long next) {
+    }
+
     /** What is not yet mapped of the log, from {@code next} (the first entry not mapped) on, per target. */
     Map<String, Behind> behind(String log, long next);
 

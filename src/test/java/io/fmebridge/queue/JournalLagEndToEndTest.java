@@ -81,6 +81,37 @@ class JournalLagEndToEndTest {
         }
     }
 
+    @Test
+    void impressionsSentToSegmentAreQueryableOnceTheReadoutHasStoredThem() throws Exception {
+        JournalConsumer delivery = consumers.named(LogEntry.IMPRESSIONS).orElseThrow();
+        JournalConsumer readout = consumers.named(LogEntry.IMPRESSIONS + JournalWiring.READOUT).orElseThrow();
+        String flag = "lag_" + UUID.randomUUID().toString().replace("-", "");
+        readout.stop(); // the readout falls behind delivery
+        try {
+            String bulk = "[{\"f\": \"" + flag + "\", \"i\": [{\"k\": \"u1\", \"t\": \"on\", \"m\": 1700000000000, \"r\": \"rule\"}]}]";
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/testImpressions/bulk"))
+                    .header("Authorization", "Bearer sdk-key-test-1").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(bulk)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (delivery.next() <= readout.next() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(delivery.next()).as("delivery mapped it").isGreaterThan(readout.next());
+            assertThat(json(get("/api/lag")).path("entries").asLong()).as("behind the slowest consumer").isEqualTo(1);
+            assertThat(json(get("/api/environments/test/impressions?split=" + flag))).as("not stored yet").isEmpty();
+        } finally {
+            consumers.stop();
+            consumers.start();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (json(get("/api/lag")).path("entries").asLong() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(json(get("/api/lag")).path("entries").asLong()).isZero();
+        assertThat(json(get("/api/environments/test/impressions?split=" + flag))).hasSize(1);
+    }
+
     private HttpResponse<String> awaitHealth(int status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         HttpResponse<String> health = get("/actuator/health");

@@ -71,6 +71,10 @@ class ImpressionIntakeTest {
         return intake.accept(new ImpressionRequest(prod, to, impressions));
     }
 
+    private ImpressionWrites readout(List<Source> to, List<Impression> impressions) {
+        return intake.readout(new ImpressionRequest(prod, to, impressions), TIME);
+    }
+
     private static List<String> messageIdsOf(Intake intake, Source source) {
         return intake.pieces().stream().filter(p -> p.sourceId().equals(source.id()))
                 .flatMap(p -> p.messageIds().stream()).toList();
@@ -115,7 +119,7 @@ class ImpressionIntakeTest {
     void anEnvironmentWithoutSourcesGathersNothingButStoresTheImpressions() { // contract 5.1/5.2: impressions stored; one message per source
         Intake result = accept(List.of(), List.of(impression(1), impression(2)));
         assertThat(result.pieces()).isEmpty();
-        assertThat(result.writes().impressions()).hasSize(2);
+        assertThat(readout(List.of(), List.of(impression(1), impression(2))).impressions()).hasSize(2);
     }
 
     // ---- batch limits -------------------------------------------------------------------------
@@ -228,18 +232,22 @@ class ImpressionIntakeTest {
         Impression billing = impression("billing_v2", "acct-1", "rule");
         Impression other = impression("new_checkout", "user-1", "rule");
 
-        Intake result = accept(sources, List.of(billing, other));
+        ImpressionWrites result = readout(sources, List.of(billing, other));
 
-        assertThat(result.writes().environmentId()).isEqualTo("prod");
-        assertThat(result.writes().impressions()).extracting(ImpressionWrites.Stored::impression, ImpressionWrites.Stored::trafficType)
+        assertThat(result.environmentId()).isEqualTo("prod");
+        assertThat(result.impressions()).extracting(ImpressionWrites.Stored::impression, ImpressionWrites.Stored::trafficType)
                 .containsExactly(tuple(billing, "account"), tuple(other, "user"));
+    }
+
+    @Test
+    void deliveryStoresNoImpressionTheReadoutDoes() {                       // docs/decisions.md: the readout stores impressions apart, behind delivery
+        assertThat(accept(sources, List.of(impression(1), impression(2))).writes().impressions()).isEmpty();
     }
 
     @Test
     void everyImpressionIsStoredOnceWhateverTheNumberOfSources() {           // contract 5.1: impressions stored; 2: fan-out is per source
         List<Impression> impressions = new ArrayList<>(IntStream.range(0, 5).mapToObj(ImpressionIntakeTest::impression).toList());
-        Intake result = accept(sources, impressions);
-        assertThat(result.writes().impressions()).extracting(ImpressionWrites.Stored::impression)
+        assertThat(readout(sources, impressions).impressions()).extracting(ImpressionWrites.Stored::impression)
                 .containsExactlyElementsOf(impressions);
     }
 }
