@@ -180,7 +180,7 @@ public class JournalWiring {
             consumers.add(delivery);
             consumers.add(new JournalConsumer(journal, positions, LogEntry.IMPRESSIONS, LogEntry.IMPRESSIONS + READOUT,
                     readoutGroup(journal.group()), new ReadoutHoldBack(
-                    () -> !journal.read(LogEntry.IMPRESSIONS, delivery.next(), 1, 1).isEmpty(), settings.readoutDelay().toMillis(),
+                    () -> journal.hasFrom(LogEntry.IMPRESSIONS, delivery.next()), settings.readoutDelay().toMillis(),
                     System::currentTimeMillis),
                     settings.pollEntries(), settings.pollBytes(), poll -> routes.send("direct:impressions-readout", poll), passOver,
                     entries -> mappedByAll.accept(LogEntry.IMPRESSIONS)));

@@ -71,7 +71,9 @@ public final class FileJournal implements Journal, AutoCloseable {
     private record Meta(String target, long receivedAt) {
     }
 
-    private record Cursor(long nextId, Segment segment, long position) {
+    private static final int MAX_CURSORS = 8;
+
+    private record Cursor(Segment segment, long position) {
     }
 
     private static final class Segment {
@@ -109,7 +111,8 @@ public final class FileJournal implements Journal, AutoCloseable {
         final ConcurrentSkipListMap<Long, Meta> unmapped = new ConcurrentSkipListMap<>();
         final ReentrantLock lock = new ReentrantLock(); // the appender's writes against the purge's deletes
         volatile long durableId;
-        volatile Cursor cursor;
+        /** Where each reader's last read ended, by the id it reads next: delivery and the readout read one log apart. */
+        final java.util.concurrent.ConcurrentSkipListMap<Long, Cursor> cursors = new java.util.concurrent.ConcurrentSkipListMap<>();
 
         LogFiles(String name, Path dir) {
             this.name = name;
@@ -390,10 +393,10 @@ public final class FileJournal implements Journal, AutoCloseable {
         LogFiles files = logs.get(log); // what is below from is not known to be mapped: another consumer may read it
         long durable = files.durableId;
         List<LogEntry> entries = new ArrayList<>();
-        Cursor cursor = files.cursor;
+        Cursor cursor = files.cursors.get(from);
         Segment segment;
         long position;
-        if (cursor != null && cursor.nextId() == from && files.segments.containsKey(cursor.segment().firstId)) {
+        if (cursor != null && files.segments.containsKey(cursor.segment().firstId)) {
             segment = cursor.segment();
             position = cursor.position();
         } else {
@@ -434,7 +437,10 @@ public final class FileJournal implements Journal, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the " + log + " journal at " + segment.path + ": " + e.getMessage(), e);
         }
-        files.cursor = new Cursor(lastId + 1, segment, position);
+        files.cursors.put(lastId + 1, new Cursor(segment, position));
+        while (files.cursors.size() > MAX_CURSORS) {
+            files.cursors.pollFirstEntry(); // the furthest behind: a reader that has moved on
+        }
         return entries;
     }
 
@@ -489,6 +495,11 @@ public final class FileJournal implements Journal, AutoCloseable {
         String s = new String(record.array(), record.position(), length, StandardCharsets.UTF_8);
         record.position(record.position() + length);
         return s;
+    }
+
+    @Override
+    public boolean hasFrom(String log, long from) {
+        return logs.get(log).durableId >= from;
     }
 
     @Override

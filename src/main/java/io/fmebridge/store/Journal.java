@@ -32,6 +32,11 @@ public interface Journal {
      */
     List<LogEntry> read(String log, long from, int maxEntries, long maxBytes);
 
+    /** Whether an entry of the log from {@code from} on can be read. */
+    default boolean hasFrom(String log, long from) {
+        return !read(log, from, 1, 1).isEmpty();
+    }
+
     /** Told that every consumer of the log has mapped what is below {@code next}. */
     default void mapped(String log, long next) {
     }

@@ -7,9 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,8 +20,7 @@ class ConsumerPositionsTest {
 
     @BeforeEach
     void database() {
-        dataSource = new DriverManagerDataSource("jdbc:h2:mem:positions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        dataSource = io.fmebridge.store.TestStores.migratedInMemory("positions");
         positions = new ConsumerPositions(new JdbcTemplate(dataSource));
     }
 

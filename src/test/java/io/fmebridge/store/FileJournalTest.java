@@ -208,6 +208,35 @@ class FileJournalTest {
     }
 
     @Test
+    void twoReadersOfOneLogEachGetTheirEntriesInOrderWhateverTheOtherRead() {  // delivery and the readout of impressions
+        FileJournal j = open(4096, Map.of(), 0); // a few entries per file: the readers cross segments
+        for (int n = 0; n < 40; n++) {
+            j.append(entry(LogEntry.IMPRESSIONS, "env", n, "entry-" + n + "-" + "x".repeat(300)));
+        }
+        long ahead = 0, behind = 0;
+        List<String> aheadRead = new java.util.ArrayList<>(), behindRead = new java.util.ArrayList<>();
+        while (true) {
+            List<LogEntry> a = j.read(LogEntry.IMPRESSIONS, ahead, 3, 1 << 20);
+            assertThat(j.hasFrom(LogEntry.IMPRESSIONS, behind)).isTrue();
+            List<LogEntry> b = j.read(LogEntry.IMPRESSIONS, behind, 1, 1 << 20);
+            if (a.isEmpty() && b.isEmpty()) {
+                break;
+            }
+            a.forEach(e -> aheadRead.add(new String(e.body(), StandardCharsets.UTF_8).split("-x")[0]));
+            b.forEach(e -> behindRead.add(new String(e.body(), StandardCharsets.UTF_8).split("-x")[0]));
+            ahead = a.isEmpty() ? ahead : a.get(a.size() - 1).id() + 1;
+            behind = b.isEmpty() ? behind : b.get(b.size() - 1).id() + 1;
+            if (behindRead.size() == 40) {
+                break;
+            }
+        }
+        List<String> all = java.util.stream.IntStream.range(0, 40).mapToObj(n -> "entry-" + n).toList();
+        assertThat(aheadRead).containsExactlyElementsOf(all);
+        assertThat(behindRead).containsExactlyElementsOf(all);
+        assertThat(j.hasFrom(LogEntry.IMPRESSIONS, behind)).as("nothing after the last entry").isFalse();
+    }
+
+    @Test
     void aReadFromAPositionStillCountsThatEntryAndThoseAfterItAsBehind() throws Exception {
         FileJournal j = open();
         j.append(entry(LogEntry.SEGMENT, "d1", 10, "a"));
