@@ -147,13 +147,17 @@ final class Benchmark {
             }
             if (only.isEmpty() || only.equals("outbound")) {
                 int count = (plan.impressions() / IMPRESSIONS_PER_REQUEST) * IMPRESSIONS_PER_REQUEST;
-                // both senders warm, as the inbound scenarios are: what is measured is not the JIT compiling their paths
-                int warmup = Math.max(IMPRESSIONS_PER_REQUEST, (count / 10 / IMPRESSIONS_PER_REQUEST) * IMPRESSIONS_PER_REQUEST);
+                // both senders warm, as the inbound scenarios are: what is measured is not the JIT compiling their paths.
+                // A tenth of the run was not enough: the service's JIT compiler still took 6 of its 16 CPU s in the
+                // measured run. Each side gets a warm-up as large as the run; -Dbenchmark.outbound-warmup=N to change it.
+                int warmup = Integer.getInteger("benchmark.outbound-warmup", count);
                 System.out.printf("warming up the outbound paths (%,d messages each)%n", warmup);
                 // a warm-up left unfinished would still be delivering into the measured run's sink
                 if (!analyticsJava(librarySink, warmup).verified() || !impressions(svc, serviceSink, warmup).verified()) {
                     throw new IllegalStateException("the outbound warm-up did not deliver every message");
                 }
+                // the readout stores the warm-up's impressions after delivery: not while the baseline is measured
+                awaitCaughtUp(svc);
                 outbound.add(analyticsJava(librarySink, count));
                 outbound.add(impressions(svc, serviceSink, count));
             }
@@ -274,6 +278,7 @@ final class Benchmark {
         JournalDelay delayBefore = JournalDelay.of(Processes.get(svc.prometheus(), null), "impressions");
         long deliveredBefore = deliveredFigure(svc); // the source's count runs on from the warm-up
         double cpuBefore = Processes.cpuSeconds(svc.pid());
+        Map<String, Double> threadsBefore = Processes.threadCpuSeconds(svc.pid());
         double ownCpuBefore = Processes.cpuSeconds(ProcessHandle.current().pid());
         try (MemoryProbe memory = new MemoryProbe(svc.pid(), svc.prometheus())) {
             long t0 = System.nanoTime();
@@ -325,6 +330,7 @@ final class Benchmark {
                     memory.peakRss(), lagP99, Processes.cpuSeconds(svc.pid()) - cpuBefore,
                     Processes.cpuSeconds(ProcessHandle.current().pid()) - ownCpuBefore);
             outboundLine(result);
+            System.out.println("service CPU s by thread: " + Processes.busiest(threadsBefore, Processes.threadCpuSeconds(svc.pid()), 8));
             return result;
         }
     }
