@@ -393,7 +393,7 @@ public final class FileJournal implements Journal, AutoCloseable {
         LogFiles files = logs.get(log); // what is below from is not known to be mapped: another consumer may read it
         long durable = files.durableId;
         List<LogEntry> entries = new ArrayList<>();
-        Cursor cursor = files.cursors.get(from);
+        Cursor cursor = files.cursors.remove(from); // taken: the reader's cursor moves on to where this read ends
         Segment segment;
         long position;
         if (cursor != null && files.segments.containsKey(cursor.segment().firstId)) {
@@ -439,7 +439,7 @@ public final class FileJournal implements Journal, AutoCloseable {
         }
         files.cursors.put(lastId + 1, new Cursor(segment, position));
         while (files.cursors.size() > MAX_CURSORS) {
-            files.cursors.pollFirstEntry(); // the furthest behind: a reader that has moved on
+            files.cursors.pollFirstEntry(); // the furthest behind: a reader that stopped reading
         }
         return entries;
     }
