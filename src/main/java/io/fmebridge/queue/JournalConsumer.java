@@ -28,6 +28,9 @@ import io.fmebridge.store.Journal;
  * <p>Several consumers can read one log, each with a position of its own (its group): the
  * impressions log has delivery and the readout. A consumer given {@code holdBack} looks at its
  * next entry first and waits while it says so, reading only that entry meanwhile.
+ *
+ * <p>The polls of a run are marked as replaying until the run first reads the log to its end: they
+ * hold what was behind when it started, which a kill may have left partly written in the store.
  */
 public final class JournalConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(JournalConsumer.class);
@@ -52,6 +55,7 @@ public final class JournalConsumer implements Runnable {
     private Long row;           // the stored position, null while there is no row
     private String lastFailure;
     private boolean lastFailureRefusedTheData;
+    private boolean replaying; // the entries read were in the log, not yet mapped, when this run began
 
     /**
      * @param handler maps a poll and moves the position on, in one transaction
@@ -104,6 +108,7 @@ public final class JournalConsumer implements Runnable {
     @Override
     public void run() {
         int failures = 0;
+        replaying = true; // until the log is first found read to its end
         while (running) {
             try {
                 if (!known) {
@@ -117,6 +122,7 @@ public final class JournalConsumer implements Runnable {
                 }
                 List<LogEntry> entries = journal.read(logName, next, maxEntries, maxBytes);
                 if (entries.isEmpty()) {
+                    replaying = false;
                     journal.awaitAppend(250);
                     continue;
                 }
@@ -185,7 +191,7 @@ public final class JournalConsumer implements Runnable {
         long after = entries.get(entries.size() - 1).id() + 1;
         try {
             to.accept(new JournalPoll(entries, new ConsumerPositions.Advance(group, logName,
-                    row == null ? Map.of() : Map.of(0, row), Map.of(0, after))));
+                    row == null ? Map.of() : Map.of(0, row), Map.of(0, after)), replaying));
             row = after;
             next = after;
             return true;

@@ -51,6 +51,15 @@ public final class SegmentJournal implements SegmentLog {
         return requests;
     }
 
+    /** The default's write set, with its rows tagged by the entries they come from. */
+    @Override
+    public WriteSet positioned(Object mapped, LogPoll poll) {
+        WriteSet writeSet = SegmentLog.super.positioned(mapped, poll);
+        JournalPoll journalPoll = (JournalPoll) poll;
+        writeSet.fromJournal(journalPoll.unmappedFrom(), journalPoll.lastEntry(), journalPoll.replaying());
+        return writeSet;
+    }
+
     /**
      * Entries whose data the database refuses, whatever is tried: recorded as an {@code invalid_message}
      * drop of their destination, with the position moved past them.

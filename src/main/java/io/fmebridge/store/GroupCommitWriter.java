@@ -49,7 +49,7 @@ public class GroupCommitWriter implements AutoCloseable {
             List.of("environment_id", "traffic_type", "identity_key"), false);
     private static final Upsert ATTRIBUTE = new Upsert("fme_attribute", List.of("value_json", "updated_at"),
             List.of("environment_id", "traffic_type", "identity_key", "name"), false);
-    private static final Upsert SEEN = new Upsert("seen_message", List.of("seen_at"), List.of("destination_id", "message_id"), false);
+    private static final Upsert SEEN = new Upsert("seen_message", List.of("seen_at", "journal_entry"), List.of("destination_id", "message_id"), false);
     private static final Upsert COUNTER = new Upsert("destination_counter", List.of("total"), List.of("destination_id", "name"), true);
 
     private final DataSource dataSource;
@@ -224,8 +224,9 @@ public class GroupCommitWriter implements AutoCloseable {
                 OutboxRepository.insert(c, batches);
                 Map<MappingResult, MappingResult> lost = claimInDatabase(c, group);
                 Changes changes = new Changes();
-                group.forEach(p -> p.writeSet().results().forEach(r -> changes.add(lost.getOrDefault(r, r))));
-                insertEvents(c, changes.events);
+                group.forEach(p -> p.writeSet().results().forEach(r -> changes.add(lost.getOrDefault(r, r), p.writeSet().journalEntry())));
+                deleteLeftEvents(c, group);
+                insertEvents(c, changes.events, changes.eventEntries);
                 upsert(c, IDENTITY, changes.identities.values());
                 upsert(c, ATTRIBUTE, changes.attributes.values());
                 insertDrops(c, changes.drops);
@@ -258,11 +259,13 @@ public class GroupCommitWriter implements AutoCloseable {
             return lost;
         }
         Map<String, MappingResult> first = new TreeMap<>(); // key order: no deadlock between instances
+        Map<MappingResult, Long> entryOf = new IdentityHashMap<>();
         for (Pending p : group) {
             for (MappingResult r : p.writeSet().results()) {
                 if (claimsMessageId(r) && first.putIfAbsent(r.destinationId() + '\u0000' + StoredText.of(r.messageId()), r) != null) {
                     lost.put(r, r.asDuplicate());
                 }
+                entryOf.put(r, p.writeSet().journalEntry());
             }
         }
         if (first.isEmpty()) {
@@ -271,7 +274,7 @@ public class GroupCommitWriter implements AutoCloseable {
         long now = System.currentTimeMillis();
         try (PreparedStatement ps = c.prepareStatement(SEEN.insertOnConflict() + " WHERE seen_message.seen_at < ?")) {
             for (MappingResult r : first.values()) {
-                bind(ps, new Object[] {now, r.destinationId(), r.messageId(), now - seenMessages.windowMillis()});
+                bind(ps, new Object[] {now, entryOf.get(r), r.destinationId(), r.messageId(), now - seenMessages.windowMillis()});
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
@@ -293,14 +296,55 @@ public class GroupCommitWriter implements AutoCloseable {
         return !r.duplicate() && r.messageId() != null && r.messageId().length() <= 200;
     }
 
-    private static void insertEvents(Connection c, List<FmeEvent> events) throws SQLException {
+    /**
+     * Events of a replayed poll that the store already holds although their entries are not marked
+     * mapped: a kill cut short the transaction that wrote them, and the store kept part of it. They
+     * are removed, so that the poll stores each once. Only replayed polls look: one look-up per event,
+     * on the events of its key.
+     */
+    private static void deleteLeftEvents(Connection c, List<Pending> group) throws SQLException {
+        List<Object[]> keys = new ArrayList<>();
+        for (Pending p : group) {
+            WriteSet w = p.writeSet();
+            if (w.replaying() && w.journalEntry() != null) {
+                for (MappingResult r : w.results()) {
+                    for (FmeEvent e : r.events()) {
+                        if (e.messageId() != null) {
+                            keys.add(new Object[] {e.environmentId(), e.key(), e.destinationId(), e.messageId(), w.unmappedFrom()});
+                        }
+                    }
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM fme_event WHERE environment_id = ? AND identity_key = ? "
+                + "AND destination_id = ? AND message_id = ? AND journal_entry >= ?")) {
+            for (Object[] k : keys) {
+                ps.setString(1, StoredText.of((String) k[0]));
+                ps.setString(2, StoredText.of((String) k[1]));
+                ps.setString(3, StoredText.of((String) k[2]));
+                ps.setString(4, StoredText.of((String) k[3]));
+                ps.setLong(5, (Long) k[4]);
+                ps.addBatch();
+            }
+            int removed = java.util.Arrays.stream(ps.executeBatch()).sum();
+            if (removed > 0) {
+                log.warn("Removed {} events left by a mapping that a kill cut short; they are stored again from the journal", removed);
+            }
+        }
+    }
+
+    private static void insertEvents(Connection c, List<FmeEvent> events, List<Long> entries) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO fme_event (environment_id, destination_id, traffic_type, "
-                + "identity_key, event_type_id, event_value, event_time, properties, message_id, received_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (FmeEvent e : events) {
+                + "identity_key, event_type_id, event_value, event_time, properties, message_id, received_at, journal_entry) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < events.size(); i++) {
+                FmeEvent e = events.get(i);
                 ps.setString(1, StoredText.of(e.environmentId()));
                 ps.setString(2, StoredText.of(e.destinationId()));
                 ps.setString(3, StoredText.of(e.trafficType()));
@@ -315,6 +359,11 @@ public class GroupCommitWriter implements AutoCloseable {
                 ps.setString(8, StoredText.of(e.propertiesJson()));
                 ps.setString(9, StoredText.of(e.messageId()));
                 ps.setLong(10, e.receivedAt());
+                if (entries.get(i) == null) {
+                    ps.setNull(11, Types.BIGINT);
+                } else {
+                    ps.setLong(11, entries.get(i));
+                }
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -393,14 +442,16 @@ public class GroupCommitWriter implements AutoCloseable {
      */
     private static final class Changes {
         final List<FmeEvent> events = new ArrayList<>();
+        final List<Long> eventEntries = new ArrayList<>(); // the journal entry of each event, null from Kafka
         final List<Drop> drops = new ArrayList<>();
         final Map<String, Object[]> identities = new TreeMap<>();
         final Map<String, Object[]> attributes = new TreeMap<>();
         final Map<String, Object[]> seen = new TreeMap<>();
         final Map<String, Object[]> counters = new TreeMap<>();
 
-        void add(MappingResult r) {
+        void add(MappingResult r, Long journalEntry) {
             events.addAll(r.events());
+            r.events().forEach(e -> eventEntries.add(journalEntry));
             drops.addAll(r.drops());
             for (IdentityUpdate u : r.identities()) {
                 // keys as stored (NUL replaced), so two texts that become one row fold into one
@@ -418,7 +469,8 @@ public class GroupCommitWriter implements AutoCloseable {
             if (r.duplicate()) {
                 count(dest, "duplicates", 1);
             } else if (claimsMessageId(r)) {
-                seen.put(dest + '\u0000' + StoredText.of(r.messageId()), new Object[] {System.currentTimeMillis(), dest, r.messageId()});
+                seen.put(dest + '\u0000' + StoredText.of(r.messageId()),
+                        new Object[] {System.currentTimeMillis(), journalEntry, dest, r.messageId()});
             }
             r.drops().forEach(d -> count(dest, "dropped." + d.reason().code(), 1));
         }

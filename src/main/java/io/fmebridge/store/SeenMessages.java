@@ -65,10 +65,16 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
 
     /** The messageIds one request has claimed. */
     public final class Claims {
+        /** A messageId in the database counts only if written for an entry below this one: see {@link io.fmebridge.queue.LogPoll#unmappedFrom}. */
+        private final long unmappedFrom;
         private final java.util.List<String> keys = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         /** Keys claimed ahead by {@link #lookUp}: true until the idempotent consumer takes the first of them in. */
         private final Map<String, Boolean> lookedUp = new ConcurrentHashMap<>();
         private volatile boolean handedToWriter;
+
+        private Claims(long unmappedFrom) {
+            this.unmappedFrom = unmappedFrom;
+        }
 
         void add(String key) {
             keys.add(key);
@@ -96,7 +102,12 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     }
 
     public Claims newClaims() {
-        return new Claims();
+        return new Claims(Long.MAX_VALUE);
+    }
+
+    /** Claims for the messages of one poll of a log: messageIds its unmapped entries left in the database don't count. */
+    public Claims newClaims(Object poll) {
+        return new Claims(poll instanceof io.fmebridge.queue.LogPoll p ? p.unmappedFrom() : Long.MAX_VALUE);
     }
 
     /**
@@ -109,7 +120,7 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     public boolean add(Exchange exchange, String key) {
         Claims owner = exchange.getProperty(CLAIMS, Claims.class);
         if (owner == null) {
-            owner = new Claims();
+            owner = newClaims();
         }
         Boolean fresh = owner.lookedUp.get(key);
         if (fresh != null) { // decided by the request's look-up: new the first time, a duplicate after
@@ -168,7 +179,8 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
             }
             claimedHere.put(key, i);
         }
-        Set<String> inDatabase = lookInDatabase ? inDatabase(destinationId, claimedHere.keySet(), now) : Set.of();
+        Set<String> inDatabase = lookInDatabase ? inDatabase(destinationId, claimedHere.keySet(), now, owner.unmappedFrom)
+                : Set.of();
         claimedHere.forEach((key, i) -> {
             if (inDatabase.contains(key)) {
                 claims.remove(key, mine);
@@ -182,23 +194,28 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
 
     /**
      * The keys among these that the destination took in within the window: one connection and one
-     * prepared statement for all of them, each a look-up on the primary key.
+     * prepared statement for all of them, each a look-up on the primary key. A row tagged with a
+     * journal entry at or above {@code unmappedFrom} is not counted: that entry is not marked mapped,
+     * so the row was left by a transaction a kill cut short, whose event may not be stored.
      */
-    private Set<String> inDatabase(String destinationId, Set<String> keys, long now) {
+    private Set<String> inDatabase(String destinationId, Set<String> keys, long now, long unmappedFrom) {
         Set<String> found = new HashSet<>();
         if (keys.isEmpty()) {
             return found;
         }
         jdbc.execute((java.sql.Connection c) -> {
             try (java.sql.PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM seen_message WHERE destination_id = ? AND message_id = ? AND seen_at >= ?")) {
+                    "SELECT journal_entry FROM seen_message WHERE destination_id = ? AND message_id = ? AND seen_at >= ?")) {
                 ps.setString(1, destinationId);
                 ps.setLong(3, now - windowMillis);
                 for (String key : keys) {
                     ps.setString(2, StoredText.of(key.substring(destinationId.length() + 1))); // as the writer stored it
                     try (java.sql.ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
-                            found.add(key);
+                            long entry = rs.getLong(1);
+                            if (rs.wasNull() || entry < unmappedFrom) {
+                                found.add(key);
+                            }
                         }
                     }
                 }
@@ -217,7 +234,7 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
     public boolean contains(String key) {
         int slash = key.indexOf('/');
         return claims.containsKey(key)
-                || !inDatabase(key.substring(0, slash), Set.of(key), System.currentTimeMillis()).isEmpty();
+                || !inDatabase(key.substring(0, slash), Set.of(key), System.currentTimeMillis(), Long.MAX_VALUE).isEmpty();
     }
 
     @Override

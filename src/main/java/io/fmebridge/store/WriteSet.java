@@ -16,6 +16,9 @@ public final class WriteSet {
     private final List<ConsumerPositions.Advance> positions = new ArrayList<>();
     private final List<io.fmebridge.queue.LogEntry> journal = new ArrayList<>();
     private final List<io.fmebridge.source.GatheredBatch> outbox = new ArrayList<>();
+    private Long journalEntry;                  // the tag of the rows written; null: not from the journal
+    private long unmappedFrom = Long.MAX_VALUE; // rows tagged at or above it are not yet marked mapped
+    private boolean replaying;
 
     /** A request accepted into the journal: the one row written before its 200. */
     public static WriteSet append(io.fmebridge.queue.LogEntry entry) {
@@ -51,6 +54,30 @@ public final class WriteSet {
     /** How far the log (journal or Kafka) these results came from is mapped, written with them. */
     public List<ConsumerPositions.Advance> positions() {
         return positions;
+    }
+
+    /**
+     * These results are mapped from journal entries: their events and messageIds are tagged with
+     * {@code lastEntry}. When {@code replaying}, events of theirs tagged at or above {@code firstEntry}
+     * (left by a transaction a kill cut short) are removed before they are written again.
+     */
+    public void fromJournal(long firstEntry, long lastEntry, boolean replaying) {
+        this.unmappedFrom = firstEntry;
+        this.journalEntry = lastEntry;
+        this.replaying = replaying;
+    }
+
+    /** The journal entry the rows are tagged with, null when they come from Kafka. */
+    public Long journalEntry() {
+        return journalEntry;
+    }
+
+    public long unmappedFrom() {
+        return unmappedFrom;
+    }
+
+    public boolean replaying() {
+        return replaying;
     }
 
     public List<ImpressionWrites> impressions() {

@@ -127,8 +127,8 @@ class PostgresMigrationsTest {
         Flyway embedded = Flyway.configure().dataSource(h2).locations(locations("h2")).load();
         embedded.migrate();
 
-        assertThat(versions(pg)).containsExactly("0.1", "1", "2", "3", "4", "5", "6", "6.1", "7", "7.1", "8");
-        assertThat(versions(embedded)).containsExactly("1", "2", "3", "4", "5", "6", "7", "7.1", "8");
+        assertThat(versions(pg)).containsExactly("0.1", "1", "2", "3", "4", "5", "6", "6.1", "7", "7.1", "8", "9");
+        assertThat(versions(embedded)).containsExactly("1", "2", "3", "4", "5", "6", "7", "7.1", "8", "9");
         assertThat(tables(postgres, schema)).hasSize(17).isEqualTo(tables(h2, "public"));
         // a second start finds nothing to do, and the checksums still match
         assertThat(pg.migrate().migrationsExecuted).isZero();

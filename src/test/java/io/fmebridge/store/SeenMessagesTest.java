@@ -23,7 +23,7 @@ class SeenMessagesTest {
     void database() {
         jdbc = new JdbcTemplate(new DriverManagerDataSource("jdbc:h2:mem:seen-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""));
         jdbc.execute("CREATE TABLE seen_message (destination_id VARCHAR(100) NOT NULL, message_id VARCHAR(200) NOT NULL, "
-                + "seen_at BIGINT NOT NULL, PRIMARY KEY (destination_id, message_id))");
+                + "seen_at BIGINT NOT NULL, journal_entry BIGINT, PRIMARY KEY (destination_id, message_id))");
         seen = new SeenMessages(jdbc, Duration.ofHours(24), 2);
     }
 
@@ -34,7 +34,33 @@ class SeenMessagesTest {
     }
 
     private void taken(String destination, String messageId, long agoMillis) {
-        jdbc.update("INSERT INTO seen_message VALUES (?, ?, ?)", destination, messageId, System.currentTimeMillis() - agoMillis);
+        jdbc.update("INSERT INTO seen_message (destination_id, message_id, seen_at) VALUES (?, ?, ?)", destination, messageId,
+                System.currentTimeMillis() - agoMillis);
+    }
+
+    private void takenFromEntry(String destination, String messageId, long journalEntry) {
+        jdbc.update("INSERT INTO seen_message (destination_id, message_id, seen_at, journal_entry) VALUES (?, ?, ?, ?)", destination,
+                messageId, System.currentTimeMillis() - HOUR, journalEntry);
+    }
+
+    @Test
+    void aMessageIdWrittenForAnEntryNotYetMarkedMappedIsNotADuplicate() {
+        // after a kill, the store may hold part of a transaction cut short: messageIds written for
+        // the poll of entries 40 to 49, while the position is still at 40
+        takenFromEntry("web", "left-by-the-kill", 49);
+        takenFromEntry("web", "mapped-before", 39);
+        taken("web", "through-kafka", HOUR);
+        io.fmebridge.queue.JournalPoll replay = new io.fmebridge.queue.JournalPoll(java.util.List.of(
+                new io.fmebridge.queue.LogEntry(40, io.fmebridge.queue.LogEntry.SEGMENT, "web", null, 0, new byte[0])),
+                new ConsumerPositions.Advance("journal:embedded", io.fmebridge.queue.LogEntry.SEGMENT, java.util.Map.of(0, 40L),
+                        java.util.Map.of(0, 41L)), true);
+
+        SeenMessages.Claims claims = seen.newClaims(replay);
+        assertThat(seen.claimAll(claims, "web", java.util.List.of("left-by-the-kill", "mapped-before", "through-kafka")))
+                .containsExactly(false, true, true);
+        claims.release();
+        assertThat(seen.claimAll(seen.newClaims(), "web", java.util.List.of("left-by-the-kill")))
+                .as("outside a journal poll every row counts").containsExactly(true);
     }
 
     @Test
