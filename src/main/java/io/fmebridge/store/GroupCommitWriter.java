@@ -225,7 +225,9 @@ public class GroupCommitWriter implements AutoCloseable {
                 Map<MappingResult, MappingResult> lost = claimInDatabase(c, group);
                 Changes changes = new Changes();
                 group.forEach(p -> p.writeSet().results().forEach(r -> changes.add(lost.getOrDefault(r, r), p.writeSet().journalEntry())));
-                deleteLeftEvents(c, group);
+                if (!dialect.shared()) { // PostgreSQL keeps a transaction whole; there a tag above a position is another instance's
+                    deleteLeftEvents(c, group);
+                }
                 insertEvents(c, changes.events, changes.eventEntries);
                 upsert(c, IDENTITY, changes.identities.values());
                 upsert(c, ATTRIBUTE, changes.attributes.values());
@@ -298,9 +300,10 @@ public class GroupCommitWriter implements AutoCloseable {
 
     /**
      * Events of a replayed poll that the store already holds although their entries are not marked
-     * mapped: a kill cut short the transaction that wrote them, and the store kept part of it. They
-     * are removed, so that the poll stores each once. Only replayed polls look: one look-up per event,
-     * on the events of its key.
+     * mapped: a kill cut short the transaction that wrote them, and H2 kept part of it. They are
+     * removed, so that the poll stores each once. Only replayed polls look: one look-up per event,
+     * on the events of its key. Embedded store only: on a shared store another instance's entries
+     * interleave with this one's, so a higher tag is no sign of a cut-short transaction.
      */
     private static void deleteLeftEvents(Connection c, List<Pending> group) throws SQLException {
         List<Object[]> keys = new ArrayList<>();
