@@ -147,19 +147,30 @@ final class Benchmark {
             }
             if (only.isEmpty() || only.equals("outbound")) {
                 int count = (plan.impressions() / IMPRESSIONS_PER_REQUEST) * IMPRESSIONS_PER_REQUEST;
-                // both senders warm, as the inbound scenarios are: what is measured is not the JIT compiling their paths.
-                // A tenth of the run was not enough: the service's JIT compiler still took 6 of its 16 CPU s in the
-                // measured run. Each side gets a warm-up as large as the run; -Dbenchmark.outbound-warmup=N to change it.
+                // every sender warm, as the inbound scenarios are: what is measured is not the JIT compiling their paths.
+                // One warm-up as large as a round still left analytics-java's client speeding up over the next rounds,
+                // so each sender gets two; -Dbenchmark.outbound-warmup=N (messages) and -rounds change that.
                 int warmup = Integer.getInteger("benchmark.outbound-warmup", count);
-                System.out.printf("warming up the outbound paths (%,d messages each)%n", warmup);
-                // a warm-up left unfinished would still be delivering into the measured run's sink
-                if (!analyticsJava(librarySink, warmup).verified() || !impressions(svc, serviceSink, warmup).verified()) {
-                    throw new IllegalStateException("the outbound warm-up did not deliver every message");
+                int warmupRounds = Integer.getInteger("benchmark.outbound-warmup-rounds", 2);
+                // one round is a lottery for analytics-java (its default client stalls on some rounds, see analyticsJava):
+                // several rounds, alternated, and the report takes each sender's median
+                int rounds = Integer.getInteger("benchmark.outbound-rounds", 3);
+                System.out.printf("warming up the outbound paths (%d × %,d messages each)%n", warmupRounds, warmup);
+                for (int round = 0; round < warmupRounds; round++) {
+                    // a warm-up left unfinished would still be delivering into the measured run's sink
+                    if (!analyticsJava(librarySink, warmup, false).verified() || !analyticsJava(librarySink, warmup, true).verified()
+                            || !impressions(svc, serviceSink, warmup).verified()) {
+                        throw new IllegalStateException("the outbound warm-up did not deliver every message");
+                    }
+                    awaitCaughtUp(svc);
                 }
-                // the readout stores the warm-up's impressions after delivery: not while the baseline is measured
-                awaitCaughtUp(svc);
-                outbound.add(analyticsJava(librarySink, count));
-                outbound.add(impressions(svc, serviceSink, count));
+                for (int round = 0; round < rounds; round++) {
+                    // the readout stores the service's impressions after delivery: not while a baseline is measured
+                    awaitCaughtUp(svc);
+                    outbound.add(analyticsJava(librarySink, count, false));
+                    outbound.add(analyticsJava(librarySink, count, true));
+                    outbound.add(impressions(svc, serviceSink, count));
+                }
             }
             long hwm = Processes.rss(service.pid())[1];
             return new Results(plan, inbound, outbound, hwm, command, startedAt, (System.nanoTime() - began) / 1e9);
@@ -351,12 +362,24 @@ final class Benchmark {
         return delivered;
     }
 
-    /** analytics-java 3.5.4 with its defaults, sending the same number of get_treatment tracks. */
-    private Outbound analyticsJava(SegmentSink sink, int count) throws Exception {
+    static final String ANALYTICS_JAVA = "analytics-java";
+    static final String ANALYTICS_JAVA_NO_DELAY = "analytics-java, TCP_NODELAY";
+
+    /**
+     * analytics-java 3.5.4 with its defaults, sending the same number of get_treatment tracks; with {@code noDelay}, its
+     * HTTP client's sockets also set TCP_NODELAY. Without it, on loopback, some rounds stall: the uploader waits on the
+     * sink's answer while the end of its request sits in the kernel (Nagle's algorithm against the sink's delayed ACK),
+     * and such a round takes three to four times as long with its CPU idle.
+     */
+    private Outbound analyticsJava(SegmentSink sink, int count, boolean noDelay) throws Exception {
         sink.reset();
         long rssBefore = Processes.rss(ProcessHandle.current().pid())[0];
         double ownCpuBefore = Processes.cpuSeconds(ProcessHandle.current().pid());
-        Analytics analytics = Analytics.builder("wk-bench").endpoint(sink.endpoint()).build();
+        Analytics.Builder builder = Analytics.builder("wk-bench").endpoint(sink.endpoint());
+        if (noDelay) {
+            builder.client(new okhttp3.OkHttpClient.Builder().socketFactory(new NoDelaySocketFactory()).build());
+        }
+        Analytics analytics = builder.build();
         try {
             long t0 = System.nanoTime();
             Date now = new Date();
@@ -379,11 +402,11 @@ final class Benchmark {
             while (sink.distinctMessages() < count && System.nanoTime() < deadline) {
                 Thread.sleep(Math.max(1, Math.min(1000, (System.nanoTime() - t0) / 1_000_000 / 5)));
                 double sec = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("%-8s %-8s %7d %6.0f %9s %11.0f %9s %9s %8s %8s   delivered %,d%n", "outbound", "a-java", 1, sec,
+                System.out.printf("%-8s %-8s %7d %6.0f %9s %11.0f %9s %9s %8s %8s   delivered %,d%n", "outbound", noDelay ? "a-java-nd" : "a-java", 1, sec,
                         "", sink.distinctMessages() / sec, "", "", "", "", sink.distinctMessages());
             }
             double seconds = (sink.lastNewAtNanos() - t0) / 1e9;
-            Outbound result = new Outbound("analytics-java", count, seconds, acceptSeconds, sink.distinctMessages(),
+            Outbound result = new Outbound(noDelay ? ANALYTICS_JAVA_NO_DELAY : ANALYTICS_JAVA, count, seconds, acceptSeconds, sink.distinctMessages(),
                     sink.distinctMessages() == count, 0, Math.max(0, Processes.rss(ProcessHandle.current().pid())[0] - rssBefore), -1,
                     0, Processes.cpuSeconds(ProcessHandle.current().pid()) - ownCpuBefore);
             outboundLine(result);
@@ -395,7 +418,7 @@ final class Benchmark {
 
     private static void outboundLine(Outbound o) {
         System.out.printf("%-8s %-8s %7s %6.1f %9s %11.0f %9s %9s %8s %8s%s%n", "outbound",
-                o.target().equals("service") ? "service" : "a-java", o.target().equals("service") ? "" : "1", o.seconds(), "",
+                o.target().equals("service") ? "service" : o.target().equals(ANALYTICS_JAVA) ? "a-java" : "a-java-nd", o.target().equals("service") ? "" : "1", o.seconds(), "",
                 o.perSecond(), "", "", o.target().equals("service") ? mb(o.peakHeap()) : "-",
                 o.target().equals("service") ? mb(o.peakRss()) : "-",
                 (o.verified() ? "" : "  NOT VERIFIED: " + o.delivered() + " of " + o.count()) + "   (" + o.count()

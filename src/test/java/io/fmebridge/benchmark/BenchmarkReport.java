@@ -149,9 +149,12 @@ final class BenchmarkReport {
         target(md, "single-message webhook: p99 at most 25 ms at 16 senders", fmt("%.1f", single16.outcome().p99Millis()) + " ms",
                 single16.outcome().p99Millis() <= 25);
         Outbound out = outbound(r, "service");
-        Outbound lib = outbound(r, "analytics-java");
+        Outbound lib = strongerBaseline(r);
         target(md, "outbound: at least 3 × analytics-java's tracks/s, accepted to acknowledged", fmt("%.2f", out.perSecond() / lib.perSecond())
-                + " × analytics-java (" + fmt("%,.0f", out.perSecond()) + " against " + fmt("%,.0f", lib.perSecond()) + "/s)",
+                + " × analytics-java at its best (" + fmt("%,.0f", out.perSecond()) + " against " + fmt("%,.0f", lib.perSecond())
+                + "/s, " + lib.target() + "; medians of " + rounds(r, "service") + " rounds); "
+                + fmt("%.2f", out.perSecond() / outbound(r, Benchmark.ANALYTICS_JAVA).perSecond()) + " × its defaults ("
+                + fmt("%,.0f", outbound(r, Benchmark.ANALYTICS_JAVA).perSecond()) + "/s)",
                 out.perSecond() >= 3 * lib.perSecond() && out.verified());
         target(md, "outbound: at least 50,000 impressions/s", fmt("%,.0f", out.perSecond()) + " impressions/s", out.perSecond() >= 50_000
                 && out.verified());
@@ -185,20 +188,31 @@ final class BenchmarkReport {
                 .append(r.plan().impressionSenders()).append(" senders to `/api/testImpressions/bulk`, ")
                 .append(Benchmark.IMPRESSIONS_PER_REQUEST).append(" a request (FME SDK bulk format), through the source's batches ")
                 .append("(`maxMessages: 100`, `maxDelay: 2s`) to a local Segment sink. Time from the first request sent to the ")
-                .append("last new message acknowledged by the sink. analytics-java 3.5.4 (its defaults) sends the same number of ")
-                .append("`get_treatment` tracks to a sink of its own: time from the first `enqueue` to the last message acknowledged. ")
-                .append("Both are warmed up first with as many messages as the run, and the service's readout has stored its ")
-                .append("warm-up before analytics-java is measured (with a tenth as many, the service's JIT compiler still took ")
-                .append("about 6 of its 16 CPU s in the measured run). CPU: what the ")
+                .append("last new message acknowledged by the sink. analytics-java 3.5.4 sends the same number of ")
+                .append("`get_treatment` tracks to a sink of its own: time from the first `enqueue` to the last message acknowledged; ")
+                .append("once with its defaults, once with TCP_NODELAY on its HTTP client's sockets (without it, on loopback, some ")
+                .append("rounds stall on Nagle's algorithm against the sink's delayed ACK and take three to four times as long with ")
+                .append("the CPU idle). The target is judged against the faster of the two. Each sender is warmed up first with two ")
+                .append("rounds, then the three run in turn for several rounds, the service's readout having stored ")
+                .append("the impressions of the round before; the figures are each sender's median round. CPU: what the ")
                 .append("machine's processes used per 1,000 messages (from `/proc/<pid>/stat`), the sender and its sink included; ")
                 .append("analytics-java and the sinks run in the benchmark's process.\n\n")
-                .append("| sender | messages | all accepted after | all acknowledged after | messages/s | × analytics-java | CPU s per 1,000 | verified |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+                .append("| sender | median messages/s | × analytics-java at its best | rounds (messages/s) |\n|---|---:|---:|---|\n");
+        for (String target : List.of("service", Benchmark.ANALYTICS_JAVA_NO_DELAY, Benchmark.ANALYTICS_JAVA)) {
+            Outbound median = outbound(r, target);
+            md.append("| ").append(label(target)).append(" | ").append(fmt("%,.0f", median.perSecond())).append(" | ")
+                    .append(fmt("%.2f", median.perSecond() / lib.perSecond())).append(" | ")
+                    .append(String.join(", ", r.outbound().stream().filter(o -> o.target().equals(target))
+                            .map(o -> fmt("%,.0f", o.perSecond())).toList())).append(" |\n");
+        }
+        md.append("\n| round | sender | messages | all accepted after | all acknowledged after | messages/s | CPU s per 1,000 | verified |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---|\n");
+        int round = 0;
         for (Outbound o : r.outbound()) {
-            md.append("| ").append(o.target().equals("service") ? "the service (impressions/s)" : "analytics-java 3.5.4 (tracks/s)")
-                    .append(" | ").append(fmt("%,d", o.count())).append(" | ").append(fmt("%.1f s", o.acceptSeconds()))
-                    .append(" | ").append(fmt("%.1f s", o.seconds())).append(" | ").append(fmt("%,.0f", o.perSecond()))
-                    .append(" | ").append(fmt("%.2f", o.perSecond() / lib.perSecond())).append(" | ")
+            round += o.target().equals(Benchmark.ANALYTICS_JAVA) ? 1 : 0;
+            md.append("| ").append(round).append(" | ").append(label(o.target())).append(" | ").append(fmt("%,d", o.count()))
+                    .append(" | ").append(fmt("%.1f s", o.acceptSeconds())).append(" | ").append(fmt("%.1f s", o.seconds()))
+                    .append(" | ").append(fmt("%,.0f", o.perSecond())).append(" | ")
                     .append(o.benchCpuSeconds() <= 0 || o.cpuSeconds() < 0 ? "-" : fmt("%.3f", (o.cpuSeconds() + o.benchCpuSeconds()) * 1000 / o.count()))
                     .append(" | ").append(o.verified() ? "yes" : "NO: " + o.delivered() + " delivered").append(" |\n");
         }
@@ -327,8 +341,30 @@ final class BenchmarkReport {
         return of(r, kind, "naive").stream().filter(i -> i.senders() == senders).findFirst().orElseThrow();
     }
 
+    /** The median round of one sender (the slower middle one when the count is even). */
     private static Outbound outbound(Results r, String target) {
-        return r.outbound().stream().filter(o -> o.target().equals(target)).findFirst().orElseThrow();
+        List<Outbound> runs = r.outbound().stream().filter(o -> o.target().equals(target))
+                .sorted(java.util.Comparator.comparingDouble(Outbound::perSecond)).toList();
+        return runs.get((runs.size() - 1) / 2);
+    }
+
+    private static long rounds(Results r, String target) {
+        return r.outbound().stream().filter(o -> o.target().equals(target)).count();
+    }
+
+    /** analytics-java's faster median: the baseline the target is judged against. */
+    private static Outbound strongerBaseline(Results r) {
+        Outbound defaults = outbound(r, Benchmark.ANALYTICS_JAVA);
+        Outbound noDelay = outbound(r, Benchmark.ANALYTICS_JAVA_NO_DELAY);
+        return noDelay.perSecond() > defaults.perSecond() ? noDelay : defaults;
+    }
+
+    private static String label(String target) {
+        return switch (target) {
+            case "service" -> "the service (impressions/s)";
+            case Benchmark.ANALYTICS_JAVA -> "analytics-java 3.5.4, defaults (tracks/s)";
+            default -> "analytics-java 3.5.4, TCP_NODELAY (tracks/s)";
+        };
     }
 
     static String machine() {
@@ -387,9 +423,10 @@ final class BenchmarkReport {
         panel(g, 520, "Inbound single (webhook): requests/s", "senders", labels, values, new String[] {"service", "naive ceiling"},
                 3_000);
         Outbound out = outbound(r, "service");
-        Outbound lib = outbound(r, "analytics-java");
-        panel(g, 1020, "Outbound: get_treatment messages/s", "", List.of("delivered to the sink"),
-                List.of(new double[] {out.perSecond(), lib.perSecond()}), new String[] {"service", "analytics-java 3.5.4"}, 50_000);
+        panel(g, 1020, "Outbound: get_treatment messages/s (medians)", "", List.of("delivered to the sink"),
+                List.of(new double[] {out.perSecond(), outbound(r, Benchmark.ANALYTICS_JAVA_NO_DELAY).perSecond(),
+                        outbound(r, Benchmark.ANALYTICS_JAVA).perSecond()}),
+                new String[] {"service", "analytics-java, TCP_NODELAY", "analytics-java, defaults"}, 50_000);
         g.setColor(Color.DARK_GRAY);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.drawString("FME Segment Bridge, " + r.plan().name() + " run of " + r.startedAt() + " on " + Runtime.getRuntime().availableProcessors()
