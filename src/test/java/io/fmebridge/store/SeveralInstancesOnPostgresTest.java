@@ -173,6 +173,21 @@ class SeveralInstancesOnPostgresTest {
     }
 
     @Test
+    void anInstanceReplayingAfterARestartLeavesTheEventAnotherInstanceStoredForTheSameMessageId() {
+        // the entries of both instances interleave in one journal: b's entry 100 is above a's unmapped range
+        WriteSet byB = writeSet(track("m", "k", "clicked"));
+        byB.fromJournal(100, 100, false);
+        instance().commit(byB, null);
+        WriteSet replayedByA = writeSet(track("m", "k", "clicked"));
+        replayedByA.fromJournal(50, 60, true);
+        instance().commit(replayedByA, null);
+
+        assertThat(jdbc.queryForList("SELECT journal_entry FROM fme_event WHERE message_id = 'm'", Long.class))
+                .as("stored once, and it is b's event").containsExactly(100L);
+        assertThat(replayedByA.results().get(0).duplicate()).isTrue();
+    }
+
+    @Test
     void aMessageIdSeenBeforeTheWindowIsStoredAgain() {
         long dayAndAnHourAgo = System.currentTimeMillis() - Duration.ofHours(25).toMillis();
         jdbc.update("INSERT INTO seen_message (destination_id, message_id, seen_at) VALUES ('web', 'old', ?), ('web', 'recent', ?)",
