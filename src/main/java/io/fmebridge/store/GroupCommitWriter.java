@@ -234,7 +234,7 @@ public class GroupCommitWriter implements AutoCloseable {
                 insertDrops(c, changes.drops);
                 ImpressionStore.insert(c, impressions, dialect);
                 if (!dialect.shared()) { // on PostgreSQL claimInDatabase wrote them
-                    upsert(c, SEEN, changes.seen.values());
+                    insertFirst(c, SEEN, changes.seen.values());
                 }
                 upsert(c, COUNTER, changes.counters.values());
                 c.commit();
@@ -420,6 +420,53 @@ public class GroupCommitWriter implements AutoCloseable {
         }
         if (!missing.isEmpty()) {
             execute(c, upsert.insert(), missing);
+        }
+    }
+
+    /**
+     * H2, for rows that are nearly always new (a messageId seen for the first time): an INSERT of
+     * each, then an UPDATE of those already there (seen before the dedupe window), instead of an
+     * UPDATE that misses and then an INSERT. H2 undoes only the failed row of a batch; a row that
+     * failed and is not there either failed for another reason, and that error is thrown.
+     */
+    private static void insertFirst(Connection c, Upsert upsert, java.util.Collection<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Object[]> all = new ArrayList<>(rows);
+        List<Object[]> present = new ArrayList<>();
+        java.sql.BatchUpdateException failed = null;
+        try (PreparedStatement ps = c.prepareStatement(upsert.insert())) {
+            for (Object[] row : all) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            try {
+                ps.executeBatch();
+                return;
+            } catch (java.sql.BatchUpdateException e) {
+                failed = e;
+                int[] counts = e.getUpdateCounts();
+                if (counts == null || counts.length != all.size()) {
+                    throw e;
+                }
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == java.sql.Statement.EXECUTE_FAILED) {
+                        present.add(all.get(i));
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(upsert.update())) {
+            for (Object[] row : present) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            for (int count : ps.executeBatch()) {
+                if (count != 1) {
+                    throw failed;
+                }
+            }
         }
     }
 
