@@ -54,7 +54,7 @@ public final class SegmentIngest {
 
     /** The idempotent consumer's key: a messageId counts once per destination (contract 3.4, Duplicates). */
     public String dedupeKey(String destinationId, SegmentMessage m) {
-        return destinationId + "/" + m.messageId();
+        return SeenMessages.key(destinationId, m.messageId());
     }
 
     /** The Segment type the content-based router branches on; null when the message has none. */

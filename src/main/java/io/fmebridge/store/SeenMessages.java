@@ -58,6 +58,11 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         this.lookInDatabase = lookInDatabase;
     }
 
+    /** The idempotent consumer's key for a messageId: they count once per destination, and destination ids have no '/'. */
+    public static String key(String destinationId, String messageId) {
+        return destinationId + '/' + messageId;
+    }
+
     /** How long a messageId is remembered: one seen earlier than this is taken in again. */
     public long windowMillis() {
         return windowMillis;
@@ -138,7 +143,7 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
         boolean[] duplicate = claimAll(owner, destinationId, messageIds);
         for (int i = 0; i < messageIds.size(); i++) {
             if (messageIds.get(i) != null) {
-                String key = destinationId + '/' + messageIds.get(i);
+                String key = key(destinationId, messageIds.get(i));
                 if (duplicate[i]) {
                     owner.lookedUp.putIfAbsent(key, Boolean.FALSE);
                 } else {
@@ -164,7 +169,7 @@ public class SeenMessages extends ServiceSupport implements IdempotentRepository
             if (messageId == null) {
                 continue;
             }
-            String key = destinationId + '/' + messageId;
+            String key = key(destinationId, messageId);
             Claim held = claims.putIfAbsent(key, mine);
             if (held != null) {
                 if (held.owner() == owner) {

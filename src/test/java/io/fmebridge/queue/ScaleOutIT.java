@@ -201,6 +201,11 @@ class ScaleOutIT {
                 }
                 // again, now that the consumers have long caught up: a second copy stored late shows here
                 int storedTwiceWithoutId = storedOnce(portB, batches.keySet(), sentAgain);
+                for (String prefix : impressions.keySet()) {
+                    for (int i = 0; i < IMPRESSIONS_PER_REQUEST; i++) {
+                        assertThat(storedImpressions(portB, prefix + i)).as("impression " + prefix + i + " stored, later").isEqualTo(1);
+                    }
+                }
                 System.out.printf("Scale-out test: %d batches sent again, %d of them already in Kafka (messages without messageId twice)%n",
                         sentAgain.size(), storedTwiceWithoutId);
                 long messagesSent = idsByKey.size();

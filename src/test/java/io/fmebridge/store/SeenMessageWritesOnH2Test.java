@@ -24,13 +24,15 @@ import io.fmebridge.destination.MappingResult;
 class SeenMessageWritesOnH2Test {
     private DriverManagerDataSource store;
     private JdbcTemplate jdbc;
+    private SeenMessages seenMessages;
     private GroupCommitWriter writer;
 
     @BeforeEach
     void writer() {
         store = TestStores.migratedInMemory("seen-writes");
         jdbc = new JdbcTemplate(store);
-        writer = new GroupCommitWriter(store, SqlDialect.H2, new SeenMessages(jdbc, Duration.ofHours(24), 2), 64, 2, null,
+        seenMessages = new SeenMessages(jdbc, Duration.ofHours(24), 2);
+        writer = new GroupCommitWriter(store, SqlDialect.H2, seenMessages, 64, 2, null,
                 written -> { }, timing -> { });
     }
 
@@ -84,5 +86,8 @@ class SeenMessageWritesOnH2Test {
             assertThat(((Number) seen(id).get("seen_at")).longValue()).as(id).isGreaterThanOrEqualTo(before);
         }
         assertThat(events()).as("every event of the commit, the renewed one included").isEqualTo(3);
+        assertThat(seenMessages.claimAll(seenMessages.newClaims(), "web", List.of("m-old", "m-a", "m-new")))
+                .as("sent again within the window: the renewed and the new ids are duplicates, an unseen one is not")
+                .containsExactly(true, true, false);
     }
 }
